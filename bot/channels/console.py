@@ -1,0 +1,89 @@
+"""The console channel: the very same conversation in a terminal, or scripted from standard input.
+
+Choices are printed as a numbered list; answer with the number or the words. `/anh PATH` sends a
+photo from a file. Ctrl-D or an empty script ends the session; a half-filled report stays saved."""
+
+from __future__ import annotations
+
+import asyncio
+import mimetypes
+import sys
+from collections.abc import AsyncIterator, Iterable
+from pathlib import Path
+from typing import TextIO
+
+from handlers.engine import Engine
+from handlers.messages import Incoming, Photo, Reply
+
+CHANNEL = "console"
+PHOTO_PREFIXES = ("/anh ", "/photo ")
+
+
+def render(reply: Reply) -> str:
+    lines = [
+        f"🤖 {line}" if i == 0 else f"   {line}" for i, line in enumerate(reply.text.split("\n"))
+    ]
+    lines += [f"     {i}. {c.label}" for i, c in enumerate(reply.choices, 1)]
+    if reply.file:
+        lines.append(f"   📎 {reply.file}")
+    return "\n".join(lines)
+
+
+def to_incoming(line: str, external_id: str, counter: int) -> Incoming:
+    stripped = line.strip()
+    for prefix in PHOTO_PREFIXES:
+        if stripped.lower().startswith(prefix):
+            path = Path(stripped[len(prefix) :].strip()).expanduser()
+            if path.is_file():
+                mime = mimetypes.guess_type(path.name)[0] or "image/jpeg"
+                return Incoming(CHANNEL, external_id, photo=Photo(path.read_bytes(), mime))
+    return Incoming(CHANNEL, external_id, text=line)
+
+
+async def _stdin_lines(interactive: bool) -> AsyncIterator[str]:
+    while True:
+        if interactive:
+            try:
+                line = await asyncio.to_thread(input, "> ")
+            except EOFError:
+                return
+        else:
+            line = await asyncio.to_thread(sys.stdin.readline)
+            if not line:
+                return
+            line = line.rstrip("\n")
+        yield line
+
+
+async def _iterate(lines: Iterable[str] | AsyncIterator[str]) -> AsyncIterator[str]:
+    if isinstance(lines, AsyncIterator):
+        async for line in lines:
+            yield line
+    else:
+        for line in lines:
+            yield line
+
+
+async def run_console(
+    engine: Engine,
+    external_id: str,
+    lines: Iterable[str] | AsyncIterator[str] | None = None,
+    out: TextIO | None = None,
+    greet: bool = True,
+) -> None:
+    """Drive a conversation. With `lines` None, reads the terminal (or piped standard input)."""
+    out = out or sys.stdout
+    interactive = lines is None and sys.stdin.isatty()
+    source = _stdin_lines(interactive) if lines is None else _iterate(lines)
+    if greet:
+        for reply in await engine.handle(Incoming(CHANNEL, external_id, text="/start")):
+            print(render(reply), file=out, flush=True)
+    counter = 0
+    async for line in source:
+        if not line.strip():
+            continue
+        counter += 1
+        if not interactive:
+            print(f"> {line}", file=out)
+        for reply in await engine.handle(to_incoming(line, external_id, counter)):
+            print(render(reply), file=out, flush=True)

@@ -1,0 +1,52 @@
+"""Database start-up: Tortoise config, migrations, shutdown."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from tortoise import Tortoise
+from tortoise.migrations.api import migrate as run_migrations
+
+MODELS = ["models.entities"]
+
+
+def tortoise_config(database_url: str) -> dict[str, Any]:
+    return {
+        "connections": {"default": database_url},
+        "apps": {
+            "models": {
+                "models": MODELS,
+                "migrations": "models.migrations",
+                "default_connection": "default",
+            }
+        },
+        "use_tz": True,
+        "timezone": "UTC",
+    }
+
+
+def _ensure_sqlite_dir(database_url: str) -> None:
+    if database_url.startswith("sqlite://") and ":memory:" not in database_url:
+        path = database_url.removeprefix("sqlite://").split("?", 1)[0]
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+
+
+async def migrate(database_url: str) -> None:
+    """Apply every migration not yet applied (idempotent; safe at each start)."""
+    _ensure_sqlite_dir(database_url)
+    try:
+        await run_migrations(config=tortoise_config(database_url))
+    finally:
+        await Tortoise.close_connections()
+
+
+async def init_db(database_url: str, *, apply_migrations: bool = True) -> None:
+    if apply_migrations:
+        await migrate(database_url)
+    _ensure_sqlite_dir(database_url)
+    await Tortoise.init(config=tortoise_config(database_url))
+
+
+async def close_db() -> None:
+    await Tortoise.close_connections()

@@ -1,0 +1,242 @@
+"""A demo province with invented names, so a newcomer sees the whole product at once."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from handlers.audit import record
+from handlers.catalog import seed_catalog
+from handlers.registration import issue_invite, link_identity
+from models import Activity, ActivityKind, InviteCode, Member, NilReport, Role, Unit
+from models.periods import ReportRules, bounds_for, period_for, previous_bounds, vn_today
+
+# Every name here is invented.
+PROVINCE = ("TU", "Tỉnh ủy Bắc Vân", "Tỉnh ủy")
+BOARD = ("BTG", "Ban Tuyên giáo Tỉnh ủy Bắc Vân", "Ban")
+COMMUNES = [
+    (
+        "X01",
+        "Đảng ủy xã Nậm Vân",
+        [
+            ("X01-NK", "Chi bộ bản Nà Khum"),
+            ("X01-PL", "Chi bộ bản Phiêng Lọng"),
+            ("X01-HM", "Chi bộ bản Huổi Mây"),
+            ("X01-CS", "Chi bộ bản Co Sáng"),
+        ],
+    ),
+    (
+        "X02",
+        "Đảng ủy xã Pa Lướt",
+        [
+            ("X02-TC", "Chi bộ bản Tà Chải"),
+            ("X02-NL", "Chi bộ bản Nậm Lìn"),
+            ("X02-SP", "Chi bộ bản Sín Pả"),
+            ("X02-TK", "Chi bộ trường Tiểu học Pa Lướt"),
+        ],
+    ),
+]
+REPORTERS = {
+    "X01-NK": ("Lò Văn Sáng", "0900000011"),
+    "X01-PL": ("Tòng Thị Mai", "0900000012"),
+    "X01-HM": ("Vàng A Lử", "0900000013"),
+    "X01-CS": ("Lường Văn Khiêm", "0900000014"),
+    "X02-TC": ("Giàng Thị Dua", "0900000021"),
+    "X02-NL": ("Sùng A Pao", "0900000022"),
+    "X02-SP": ("Hạng Văn Chu", "0900000023"),
+    "X02-TK": ("Đèo Thị Hoa", "0900000024"),
+}
+SUPERVISORS = {"X01": ("Quàng Văn Thắng", "0900000010"), "X02": ("Lý Thị Nhung", "0900000020")}
+ADMIN = ("Nguyễn Thị Demo", "0900000001")
+DEMO_PHONE = "0900000011"  # the reporter the console speaks as by default
+
+
+@dataclass
+class DemoResult:
+    created: bool
+    invites: list[tuple[str, str, str]]  # (name, unit, code)
+
+
+async def _unit(code: str, name: str, level: str, parent: Unit | None, reports: bool) -> Unit:
+    unit = await Unit.create(
+        code=code,
+        name=name,
+        level=level,
+        parent=parent,
+        reports=reports,
+        depth=(parent.depth + 1) if parent else 0,
+    )
+    unit.path = f"{parent.path if parent else '/'}{unit.id}/"
+    await unit.save(update_fields=["path"])
+    return unit
+
+
+async def seed_demo(rules: ReportRules, now: datetime) -> DemoResult:
+    """Seed once; a database that already has units is left alone."""
+    await seed_catalog()
+    if await Unit.exists():
+        return DemoResult(False, [])
+    province = await _unit(*PROVINCE, None, False)
+    board = await _unit(*BOARD, province, False)
+    await Member.create(name=ADMIN[0], phone=ADMIN[1], role=Role.ADMIN, unit=board)
+    cells: dict[str, Unit] = {}
+    for code, name, cell_list in COMMUNES:
+        commune = await _unit(code, name, "Đảng ủy xã", province, False)
+        sup = SUPERVISORS[code]
+        await Member.create(name=sup[0], phone=sup[1], role=Role.SUPERVISOR, unit=commune)
+        for cell_code, cell_name in cell_list:
+            cells[cell_code] = await _unit(cell_code, cell_name, "Chi bộ", commune, True)
+    members = {}
+    for cell_code, (name, phone) in REPORTERS.items():
+        members[cell_code] = await Member.create(
+            name=name, phone=phone, role=Role.REPORTER, unit=cells[cell_code]
+        )
+    await link_identity(members["X01-NK"], "console", DEMO_PHONE)
+    await _demo_reports(rules, now, cells, members)
+    invites = []
+    for cell_code in ("X01-PL", "X02-TC"):
+        m = members[cell_code]
+        invite = await issue_invite(m, now, rules.invite_ttl_days)
+        invites.append((m.name, cells[cell_code].name, invite.code))
+    return DemoResult(True, invites)
+
+
+async def _demo_reports(
+    rules: ReportRules, now: datetime, cells: dict[str, Unit], members: dict[str, Member]
+) -> None:
+    """Last period: most cells reported, one late, one nil, one silent. This period: a few."""
+    kinds = {k.code: k for k in await ActivityKind.all()}
+    today = vn_today(now)
+    current = bounds_for(today, rules)
+    prev = previous_bounds(current, rules)
+    prev_period = await period_for(prev.start, rules)
+    cur_period = await period_for(current.start, rules)
+    samples = [
+        (
+            "X01-NK",
+            "phat_thanh",
+            prev.start + timedelta(days=3),
+            prev_period,
+            {
+                "sessions": 8,
+                "minutes": 240,
+                "topics": ["nq_dh13", "hcm"],
+                "place": "Cụm loa trung tâm bản",
+                "note": None,
+                "photos": [],
+            },
+        ),
+        (
+            "X01-NK",
+            "co_dong",
+            prev.start + timedelta(days=10),
+            prev_period,
+            {
+                "form": "Băng rôn",
+                "quantity": 4,
+                "place": "Nhà văn hóa bản",
+                "topics": ["bua_liem"],
+                "photos": [],
+            },
+        ),
+        (
+            "X01-HM",
+            "hoi_hop",
+            prev.start + timedelta(days=12),
+            prev_period,
+            {
+                "form": "Sinh hoạt chi bộ",
+                "attendees": 23,
+                "minutes": 90,
+                "topics": ["kl_21", "qd_37"],
+                "photos": [],
+            },
+        ),
+        (
+            "X02-TC",
+            "hoi_hop",
+            prev.start + timedelta(days=15),
+            prev_period,
+            {
+                "form": "Họp thôn/bản",
+                "attendees": 64,
+                "minutes": 120,
+                "topics": ["nong_thon", "tham_nhung"],
+                "photos": [],
+            },
+        ),
+        (
+            "X02-NL",
+            "phat_thanh",
+            prev.start + timedelta(days=20),
+            prev_period,
+            {
+                "sessions": 12,
+                "minutes": 360,
+                "topics": ["sai_trai"],
+                "place": "Loa bản Nậm Lìn",
+                "note": "Phát song ngữ Kinh - Mông",
+                "photos": [],
+            },
+        ),
+        (
+            "X02-SP",
+            "co_dong",
+            current.start,
+            cur_period,
+            {
+                "form": "Khẩu hiệu",
+                "quantity": 6,
+                "place": "Đầu bản",
+                "topics": ["nq_dh13"],
+                "photos": [],
+            },
+        ),
+    ]
+    for cell_code, kind_code, day, period, values in samples:
+        if day > today:
+            continue
+        data = {"date": day.isoformat(), **values}
+        activity = await Activity.create(
+            unit=cells[cell_code],
+            kind=kinds[kind_code],
+            period=period,
+            reporter=members[cell_code],
+            activity_date=day,
+            data=data,
+            channel="demo",
+            draft_token=uuid.uuid4().hex,
+        )
+        await record(members[cell_code].id, "activity", activity.id, "create", None, data)
+    # A cell that reported nothing: an explicit nil report, which counts as reported.
+    await NilReport.create(unit=cells["X01-CS"], period=prev_period, reporter=members["X01-CS"])
+    # One late report: stamped after the previous period's deadline.
+    late_at = datetime.combine(
+        prev.deadline + timedelta(days=2), datetime.min.time(), now.tzinfo
+    ) + timedelta(hours=3)
+    if late_at <= now:
+        late = await Activity.create(
+            unit=cells["X02-TK"],
+            kind=kinds["phat_thanh"],
+            period=prev_period,
+            reporter=members["X02-TK"],
+            activity_date=prev.end,
+            channel="demo",
+            data={
+                "date": prev.end.isoformat(),
+                "sessions": 2,
+                "minutes": 30,
+                "topics": ["hcm"],
+                "place": "Loa trường",
+                "note": None,
+                "photos": [],
+            },
+            draft_token=uuid.uuid4().hex,
+        )
+        await Activity.filter(id=late.id).update(created_at=late_at)
+
+
+async def demo_invites(now: datetime) -> list[tuple[str, str, str]]:
+    rows = await InviteCode.filter(used_at=None, expires_at__gt=now).select_related("member__unit")
+    return [(i.member.name, i.member.unit.name, i.code) for i in rows]

@@ -1,0 +1,1 @@
+"""Flows, the engine, parsing of Vietnamese input, all user-facing texts. Imports models only."""

@@ -1,0 +1,259 @@
+"""The conversation engine: one incoming message in, replies out, state and reports saved in one
+transaction. Every channel calls `Engine.handle`; none keeps conversation state of its own."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+from tortoise.exceptions import IntegrityError
+from tortoise.transactions import in_transaction
+
+from handlers import menu, mine, nil, registration, report
+from handlers import texts as T
+from handlers.catalog import CatalogCache
+from handlers.messages import Incoming, Reply
+from handlers.parsing import fold, match_choice
+from handlers.turn import BACK, CANCEL, Turn
+from models import Identity, ProcessedMessage
+from models.periods import ReportRules, vn_today
+
+log = logging.getLogger(__name__)
+
+FLOWS: dict[str, ModuleType] = {"menu": menu, "report": report, "nil": nil, "mine": mine}
+CANCEL_WORDS = {"huy", "/huy", "/cancel", "thoat", "huy bo", "/thoat"}
+BACK_WORDS = {"quay lai", "/quaylai", "/back", "lai", "tro lai", "quaylai"}
+HELP_WORDS = {"/help", "/huongdan", "huong dan", "giup", "tro giup", "help", "?"}
+MENU_WORDS = {"/start", "/menu", "menu"}
+COMMANDS = {"/chuabaocao": "late", "/baocao": None, "/cuatoi": "mine", "/khongphatsinh": "nil"}
+
+
+class _Duplicate(Exception):
+    pass
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class Engine:
+    def __init__(
+        self, rules: ReportRules, media_dir: Path, clock: Callable[[], datetime] = utcnow
+    ) -> None:
+        self.rules = rules
+        self.media_dir = media_dir
+        self.clock = clock
+        self.catalog = CatalogCache()
+        self._locks: dict[str, asyncio.Lock] = {}
+
+    async def handle(self, inc: Incoming) -> list[Reply]:
+        """Messages of one chat are handled in order; different chats in parallel. Across
+        processes the identity row is locked for the transaction."""
+        lock = self._locks.setdefault(inc.chat_key, asyncio.Lock())
+        try:
+            async with lock:
+                return await self._handle(inc)
+        finally:
+            if not lock.locked() and not getattr(lock, "_waiters", None):
+                self._locks.pop(inc.chat_key, None)
+
+    async def _handle(self, inc: Incoming) -> list[Reply]:
+        try:
+            async with in_transaction():
+                return await self._turn(inc)
+        except _Duplicate:
+            log.info("duplicate message %s from %s ignored", inc.message_id, inc.chat_key)
+            return []
+        except Exception:
+            log.exception("turn failed for %s", inc.chat_key)
+            return [Reply(T.TRY_AGAIN)]
+
+    async def _turn(self, inc: Incoming) -> list[Reply]:
+        now = self.clock()
+        identity = await (
+            Identity.filter(channel=inc.channel, account=inc.account, external_id=inc.external_id)
+            .select_for_update(of=("identities",))
+            .select_related("member__unit")
+            .first()
+        )
+        if identity is None:
+            outcome = await registration.register(inc, now)
+            if outcome.identity is None:
+                return [Reply(outcome.message)]
+            identity = await Identity.get(id=outcome.identity.id).select_related("member__unit")
+            turn = await self._new_turn(inc, identity, now)
+            menu.show(turn, outcome.message)
+            await self._save(turn)
+            return turn.replies
+        if inc.message_id:
+            try:
+                await ProcessedMessage.create(key=f"{inc.chat_key}:{inc.message_id}"[:200])
+            except IntegrityError:
+                raise _Duplicate() from None
+        if not identity.member.active:
+            return [Reply(T.BLOCKED_MEMBER)]
+        turn = await self._new_turn(inc, identity, now)
+        await self._dispatch(turn)
+        if turn.finished:
+            menu.show(turn)
+        if not turn.replies:
+            turn.flush()
+        await self._save(turn)
+        return turn.replies
+
+    async def _new_turn(self, inc: Incoming, identity: Identity, now: datetime) -> Turn:
+        return Turn(
+            inc=inc,
+            identity=identity,
+            member=identity.member,
+            unit=identity.member.unit,
+            now=now,
+            today=vn_today(now),
+            catalog=await self.catalog.get(),
+            rules=self.rules,
+            media_dir=self.media_dir,
+            flow=identity.flow,
+            step=identity.step,
+            state=dict(identity.state or {}),
+            version=identity.state_version + 1,
+        )
+
+    async def _save(self, turn: Turn) -> None:
+        updates: dict[str, Any] = {
+            "flow": turn.flow,
+            "step": turn.step,
+            "state": turn.state,
+            "state_version": turn.version,
+            "state_updated_at": turn.now,
+        }
+        if turn.identity.blocked_at is not None:
+            updates["blocked_at"] = None  # they wrote to us, so they no longer block the bot
+        await Identity.filter(id=turn.identity.id).update(**updates)
+
+    async def _dispatch(self, turn: Turn) -> None:
+        inc = turn.inc
+        flow = FLOWS.get(turn.flow or "")
+        if flow is None:  # a new chat, or a flow that no longer exists: stand at the menu
+            menu.show(turn)
+            turn.replies.clear()
+            flow = menu
+        text = (inc.text or "").strip()
+        folded = fold(text)
+        if inc.unsupported:
+            turn.say(
+                T.UNSUPPORTED.format(
+                    what=T.UNSUPPORTED_KINDS.get(inc.unsupported, T.UNSUPPORTED_KINDS["other"])
+                )
+            )
+            turn.reask()
+            return
+        if inc.choice is not None:
+            await self._on_choice(turn, flow, inc.choice)
+            return
+        if inc.photo is not None:
+            handler = getattr(flow, "on_photo", None)
+            if handler is None:
+                turn.say(T.PHOTO_NOT_NOW)
+                turn.reask()
+            else:
+                await handler(turn, inc.photo)
+            return
+        if inc.contact_phone or inc.location:
+            turn.say(
+                T.ALREADY_REGISTERED
+                if inc.contact_phone
+                else T.UNSUPPORTED.format(what=T.UNSUPPORTED_KINDS["location"])
+            )
+            turn.reask()
+            return
+        if folded in CANCEL_WORDS:
+            turn.finish(T.CANCELLED if turn.flow != "menu" else T.NOTHING_TO_CANCEL)
+            return
+        if folded in BACK_WORDS:
+            await flow.back(turn)
+            return
+        if folded in HELP_WORDS:
+            turn.say(T.HELP)
+            turn.reask()
+            return
+        command = folded.split(" ", 1)[0] if folded.startswith("/") else ""
+        if folded in MENU_WORDS or command == "/start":
+            if turn.flow == "menu":
+                menu.show(turn)
+            else:
+                turn.say(T.IN_PROGRESS.format(what=self._what(turn)))
+                turn.reask()
+            return
+        if command:
+            await self._command(turn, command, text)
+            return
+        await self._on_text(turn, flow, text)
+
+    async def _on_choice(self, turn: Turn, flow: ModuleType, payload: str) -> None:
+        version, _, index = payload.partition(":")
+        q = turn.question
+        if (
+            not q
+            or not version.isdigit()
+            or not index.isdigit()
+            or int(version) != turn.identity.state_version
+            or int(index) >= len(q["c"])
+        ):
+            turn.say(T.STALE_BUTTON)
+            if q:
+                turn.reask()
+            else:
+                menu.show(turn)
+            return
+        await self._on_value(turn, flow, q["c"][int(index)][0])
+
+    async def _on_value(self, turn: Turn, flow: ModuleType, value: str) -> None:
+        if value == CANCEL:
+            turn.finish(T.CANCELLED)
+        elif value == BACK:
+            await flow.back(turn)
+        else:
+            await flow.on_value(turn, value)
+
+    async def _on_text(self, turn: Turn, flow: ModuleType, text: str) -> None:
+        q = turn.question
+        if q and q["c"] and not q.get("multi"):
+            index = match_choice(text, [label for _, label in q["c"]])
+            if index is not None:
+                await self._on_value(turn, flow, q["c"][index][0])
+                return
+        if q and (q.get("free") or q.get("multi")):
+            await flow.on_text(turn, text)
+        elif flow is menu:
+            await menu.on_text(turn, text)
+        else:
+            turn.say(T.NOT_A_CHOICE)
+            turn.reask()
+
+    async def _command(self, turn: Turn, command: str, text: str) -> None:
+        if command not in COMMANDS:
+            turn.say(T.UNKNOWN_COMMAND.format(command=text.split()[0][:40]))
+            turn.reask() if turn.question else menu.show(turn)
+            return
+        if turn.flow != "menu":
+            turn.say(T.IN_PROGRESS.format(what=self._what(turn)))
+            turn.reask()
+            return
+        target = COMMANDS[command]
+        if target is None:
+            menu.show(turn)
+        else:
+            await menu.on_value(turn, target)
+
+    def _what(self, turn: Turn) -> str:
+        if turn.flow == "report":
+            kind = turn.catalog.kind(turn.state.get("kind", ""))
+            return f"báo cáo {kind.name}" if kind else "một báo cáo"
+        if turn.flow == "nil":
+            return "báo cáo không phát sinh"
+        return "một việc"

@@ -1,0 +1,51 @@
+"""The main menu: what a member can start from idle."""
+
+from __future__ import annotations
+
+from handlers import mine, nil, report, supervise
+from handlers import texts as T
+from handlers.fields import Question
+from handlers.messages import Photo
+from handlers.parsing import fold
+from handlers.turn import Turn
+from models import Role
+
+GREETINGS = {"xin chao", "chao", "hi", "hello", "alo", "menu", "bat dau", "start"}
+
+
+def show(turn: Turn, note: str | None = None) -> None:
+    if note:
+        turn.say(note)
+    choices = [(f"k:{k.code}", k.name) for k in turn.catalog.menu_kinds]
+    choices += [("nil", T.MENU_NIL), ("mine", T.MENU_MINE)]
+    if turn.member.role != Role.REPORTER:
+        choices.append(("late", T.MENU_LATE))
+    choices.append(("help", T.MENU_HELP))
+    turn.goto("menu", "main", {})
+    turn.ask(Question(T.MAIN_MENU, choices, free=False), nav=False, main_menu=True)
+
+
+async def on_value(turn: Turn, value: str) -> None:
+    if value.startswith("k:"):
+        await report.start(turn, value[2:])
+    elif value == "nil":
+        await nil.start(turn)
+    elif value == "mine":
+        await mine.start(turn)
+    elif value == "late":
+        await supervise.late_units(turn)
+        show(turn)
+    else:
+        show(turn, T.HELP)
+
+
+async def on_text(turn: Turn, text: str) -> None:
+    show(turn, None if fold(text) in GREETINGS else T.NOT_A_CHOICE)
+
+
+async def on_photo(turn: Turn, photo: Photo) -> None:
+    show(turn, T.PHOTO_NOT_NOW)
+
+
+async def back(turn: Turn) -> None:
+    show(turn)

@@ -1,0 +1,63 @@
+"""What crosses between a chat platform and the engine: plain values, no platform in sight."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Photo:
+    """An image already downloaded by the adapter."""
+
+    content: bytes
+    mime: str = "image/jpeg"
+    as_file: bool = False
+
+
+@dataclass(frozen=True)
+class Location:
+    latitude: float
+    longitude: float
+
+
+@dataclass(frozen=True)
+class Incoming:
+    channel: str
+    external_id: str
+    account: str = ""
+    text: str | None = None
+    choice: str | None = None  # payload of a pressed button
+    photo: Photo | None = None
+    location: Location | None = None
+    contact_phone: str | None = None  # a phone number the user shared as their own
+    unsupported: str | None = None  # sticker, voice, ... : what it was
+    message_id: str | None = None  # for deduplication
+    display_name: str = ""
+
+    @property
+    def chat_key(self) -> str:
+        return f"{self.channel}:{self.account}:{self.external_id}"
+
+
+@dataclass(frozen=True)
+class Choice:
+    label: str
+    payload: str
+
+
+@dataclass
+class Reply:
+    text: str
+    choices: list[Choice] = field(default_factory=list)
+    file: Path | None = None
+    # True when the reply ends a flow: adapters may show the persistent main menu.
+    main_menu: bool = False
+
+    def numbered(self) -> str:
+        """Text with the choices as a numbered list, for channels without buttons."""
+        if not self.choices:
+            return self.text
+        lines = [self.text, ""]
+        lines += [f"{i}. {c.label}" for i, c in enumerate(self.choices, 1)]
+        return "\n".join(lines)

@@ -1,0 +1,126 @@
+"""“Báo cáo của tôi”: the unit's reports in periods still open, to view, edit or delete."""
+
+from __future__ import annotations
+
+from handlers import report
+from handlers import texts as T
+from handlers.audit import record
+from handlers.fields import Question
+from handlers.turn import Turn
+from models import Activity, NilReport
+
+LIST_LIMIT = 15
+EDIT, DELETE, YES = "edit", "delete", "yes"
+
+
+async def start(turn: Turn) -> None:
+    activities = (
+        await Activity.filter(
+            unit_id=turn.unit.id, deleted_at=None, period__locks_on__gte=turn.today
+        )
+        .order_by("-activity_date", "-id")
+        .limit(LIST_LIMIT)
+    )
+    nils = await NilReport.filter(
+        unit_id=turn.unit.id, period__locks_on__gte=turn.today
+    ).select_related("period")
+    notes = [
+        T.MINE_NIL_LINE.format(period=T.period_label(n.period.start, n.period.end)) for n in nils
+    ]
+    if not activities:
+        turn.finish("\n".join([*notes, T.MINE_EMPTY]))
+        return
+    choices = []
+    for a in activities:
+        kind = turn.catalog.kind_by_id(a.kind_id)  # type: ignore[attr-defined]
+        choices.append(
+            (
+                f"a:{a.id}",
+                T.MINE_ITEM.format(
+                    receipt=a.receipt,
+                    kind=kind.name if kind else "?",
+                    date=T.fmt_date(a.activity_date),
+                ),
+            )
+        )
+    turn.goto("mine", "list", {})
+    turn.ask(
+        Question("\n".join([*notes, T.MINE_LIST.format(unit=turn.unit.name)]), choices, free=False)
+    )
+
+
+async def _load(turn: Turn, activity_id: int) -> Activity | None:
+    activity = (
+        await Activity.filter(id=activity_id, unit_id=turn.unit.id, deleted_at=None)
+        .select_related("period")
+        .first()
+    )
+    if activity is None:
+        turn.finish(T.REPORT_GONE)
+        return None
+    if activity.period.locks_on < turn.today:
+        turn.finish(T.NOT_EDITABLE.format(receipt=activity.receipt))
+        return None
+    return activity
+
+
+async def on_value(turn: Turn, value: str) -> None:
+    if turn.step == "list" and value.startswith("a:"):
+        activity = await _load(turn, int(value[2:]))
+        if activity is None:
+            return
+        kind = turn.catalog.kind_by_id(activity.kind_id)  # type: ignore[attr-defined]
+        assert kind is not None
+        text = "\n".join(
+            [
+                f"{activity.receipt} · {kind.name} (lần sửa {activity.version})",
+                report.summary_text(kind, activity.data, turn),
+                T.ITEM_ACTIONS,
+            ]
+        )
+        turn.goto("mine", "item", {"id": activity.id})
+        turn.ask(Question(text, [(EDIT, T.EDIT), (DELETE, T.DELETE)], free=False))
+    elif turn.step == "item":
+        activity = await _load(turn, turn.state["id"])
+        if activity is None:
+            return
+        if value == EDIT:
+            kind = turn.catalog.kind_by_id(activity.kind_id)  # type: ignore[attr-defined]
+            assert kind is not None
+            report.start_edit(turn, activity, kind)
+        elif value == DELETE:
+            turn.goto("mine", "delete", {"id": activity.id, "ver": activity.version})
+            turn.ask(
+                Question(
+                    T.CONFIRM_DELETE.format(receipt=activity.receipt),
+                    [(YES, T.YES_DELETE), ("no", T.NO_KEEP)],
+                    free=False,
+                ),
+                nav=False,
+            )
+    elif turn.step == "delete":
+        if value == YES:
+            await _delete(turn)
+        else:
+            await start(turn)
+
+
+async def _delete(turn: Turn) -> None:
+    activity = await _load(turn, turn.state["id"])
+    if activity is None:
+        return
+    deleted = await Activity.filter(
+        id=activity.id, version=turn.state["ver"], deleted_at=None
+    ).update(deleted_at=turn.now)
+    if not deleted:
+        turn.finish(T.EDIT_CONFLICT.format(receipt=activity.receipt))
+        return
+    await record(turn.member.id, "activity", activity.id, "delete", activity.data, None)
+    turn.finish(T.DELETED.format(receipt=activity.receipt))
+
+
+async def back(turn: Turn) -> None:
+    if turn.step == "list":
+        turn.finish()
+    else:
+        await start(turn)

@@ -1,0 +1,80 @@
+"""The nil report: "không phát sinh", nothing to report for a period. It counts as reported."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from handlers import texts as T
+from handlers.audit import record
+from handlers.fields import Question
+from handlers.turn import Turn
+from models import Activity, NilReport
+from models.periods import bounds_for, is_locked, period_for, previous_bounds
+
+YES = "yes"
+
+
+def _open_periods(turn: Turn) -> list[tuple[str, str]]:
+    """The current period and, while it is still open, the previous one: (start iso, label)."""
+    current = bounds_for(turn.today, turn.rules)
+    prev = previous_bounds(current, turn.rules)
+    out = []
+    if turn.today <= prev.locks_on:
+        out.append((prev.start.isoformat(), T.period_label(prev.start, prev.end)))
+    out.append((current.start.isoformat(), T.period_label(current.start, current.end)))
+    return out
+
+
+async def start(turn: Turn) -> None:
+    periods = _open_periods(turn)
+    if len(periods) == 1:
+        await _ask_confirm(turn, periods[0][0])
+        return
+    turn.goto("nil", "period", {})
+    turn.ask(Question(T.NIL_WHICH_PERIOD, [(f"p:{s}", label) for s, label in periods], free=False))
+
+
+async def _ask_confirm(turn: Turn, start_iso: str) -> None:
+    b = bounds_for(date.fromisoformat(start_iso), turn.rules)
+    label = T.period_label(b.start, b.end)
+    turn.goto("nil", "confirm", {"start": start_iso})
+    turn.ask(
+        Question(
+            T.NIL_CONFIRM.format(unit=turn.unit.name, period=label), [(YES, T.NIL_YES)], free=False
+        )
+    )
+
+
+async def on_value(turn: Turn, value: str) -> None:
+    if turn.step == "period" and value.startswith("p:"):
+        await _ask_confirm(turn, value[2:])
+    elif turn.step == "confirm" and value == YES:
+        await _save(turn)
+
+
+async def _save(turn: Turn) -> None:
+    period = await period_for(date.fromisoformat(turn.state["start"]), turn.rules)
+    label = T.period_label(period.start, period.end)
+    unit = turn.unit.name
+    if is_locked(period, turn.today):
+        turn.finish(T.LOCKED_PERIOD.format(period=label, locked=T.fmt_date(period.locks_on)))
+        return
+    n = await Activity.filter(unit_id=turn.unit.id, period_id=period.id, deleted_at=None).count()
+    if n:
+        turn.finish(T.NIL_HAS_REPORTS.format(unit=unit, n=n, period=label))
+        return
+    report, created = await NilReport.get_or_create(
+        unit_id=turn.unit.id, period_id=period.id, defaults={"reporter_id": turn.member.id}
+    )
+    if not created:
+        turn.finish(T.NIL_ALREADY.format(unit=unit, period=label))
+        return
+    await record(turn.member.id, "nil_report", report.id, "create", None, {"period": label})
+    turn.finish(T.NIL_SAVED.format(unit=unit, period=label))
+
+
+async def back(turn: Turn) -> None:
+    if turn.step == "confirm" and len(_open_periods(turn)) > 1:
+        await start(turn)
+    else:
+        turn.finish(T.CANCELLED)

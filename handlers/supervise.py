@@ -1,0 +1,40 @@
+"""What supervisors and admins ask in the chat: which units of theirs have not reported."""
+
+from __future__ import annotations
+
+from handlers import texts as T
+from handlers.turn import Turn
+from models import Role
+from models.periods import bounds_for, period_for, previous_bounds
+from models.queries import Status, unit_statuses
+
+LIST_LIMIT = 40
+
+
+async def late_units(turn: Turn) -> None:
+    if turn.member.role == Role.REPORTER:
+        turn.say(T.NOT_ALLOWED)
+        return
+    turn.say(await late_units_text(turn))
+
+
+async def late_units_text(turn: Turn) -> str:
+    """The period that matters now: the previous one while it is still open for reports,
+    otherwise the current one."""
+    current = bounds_for(turn.today, turn.rules)
+    prev = previous_bounds(current, turn.rules)
+    target = prev if turn.today <= prev.locks_on else current
+    period = await period_for(target.start, turn.rules)
+    label = T.period_label(period.start, period.end)
+    missing = [s for s in await unit_statuses(period, turn.unit) if s.status == Status.MISSING]
+    if not missing:
+        return T.LATE_NONE.format(unit=turn.unit.name, period=label)
+    lines = [
+        T.LATE_HEADER.format(
+            period=label, deadline=T.fmt_date(period.deadline), unit=turn.unit.name
+        )
+    ]
+    lines += [f"• {s.name}" for s in missing[:LIST_LIMIT]]
+    if len(missing) > LIST_LIMIT:
+        lines.append(T.LATE_MORE.format(n=len(missing) - LIST_LIMIT))
+    return "\n".join(lines)

@@ -1,0 +1,249 @@
+"""The tables. Every datetime is stored in UTC (Tortoise use_tz); dates of activities are plain dates
+as the reporter gave them, in Vietnam's calendar."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from tortoise import fields
+from tortoise.models import Model
+
+
+class Role(StrEnum):
+    REPORTER = "reporter"
+    SUPERVISOR = "supervisor"
+    ADMIN = "admin"
+
+
+# A node of the party organisation tree, of any depth (tỉnh ủy → đảng ủy xã → chi bộ).
+class Unit(Model):
+    id = fields.IntField(primary_key=True)
+    code = fields.CharField(max_length=32, unique=True)
+    name = fields.CharField(max_length=200)
+    level = fields.CharField(max_length=60, default="")
+    parent: fields.ForeignKeyNullableRelation[Unit] = fields.ForeignKeyField(
+        "models.Unit", related_name="children", null=True, on_delete=fields.RESTRICT
+    )
+    # Materialised path "/1/4/17/": a subtree is one indexed prefix match.
+    path = fields.CharField(max_length=512, default="/", db_index=True)
+    depth = fields.SmallIntField(default=0)
+    reports = fields.BooleanField(default=True)
+    active = fields.BooleanField(default=True)
+    position = fields.IntField(default=0)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "units"
+        ordering = ["path"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Member(Model):
+    id = fields.IntField(primary_key=True)
+    name = fields.CharField(max_length=120)
+    phone = fields.CharField(max_length=20, null=True, unique=True)
+    role = fields.CharEnumField(Role, max_length=16, default=Role.REPORTER)
+    unit: fields.ForeignKeyRelation[Unit] = fields.ForeignKeyField(
+        "models.Unit", related_name="members", on_delete=fields.RESTRICT
+    )
+    active = fields.BooleanField(default=True)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "members"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+# One chat endpoint of a member (a Telegram user, a Zalo user of one bot, a console user).
+#
+# The conversation state lives on this row: a conversation is per chat endpoint, and one indexed
+# read then gives the engine the member, the unit and the state of a turn.
+class Identity(Model):
+    id = fields.IntField(primary_key=True)
+    channel = fields.CharField(max_length=16)
+    account = fields.CharField(max_length=64, default="")
+    external_id = fields.CharField(max_length=64)
+    member: fields.ForeignKeyRelation[Member] = fields.ForeignKeyField(
+        "models.Member", related_name="identities", on_delete=fields.CASCADE
+    )
+    display_name = fields.CharField(max_length=120, default="")
+    blocked_at = fields.DatetimeField(null=True)
+    created_at = fields.DatetimeField(auto_now_add=True)
+    flow = fields.CharField(max_length=32, null=True)
+    step = fields.CharField(max_length=32, null=True)
+    state = fields.JSONField(default=dict)
+    state_version = fields.IntField(default=0)
+    state_updated_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "identities"
+        unique_together = (("channel", "account", "external_id"),)
+
+
+# What a stranger tried; the only thing stored about someone not on the roster.
+class RegistrationAttempt(Model):
+    id = fields.IntField(primary_key=True)
+    channel = fields.CharField(max_length=16)
+    account = fields.CharField(max_length=64, default="")
+    external_id = fields.CharField(max_length=64)
+    ok = fields.BooleanField(default=False)
+    at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "registration_attempts"
+        indexes = (("channel", "account", "external_id", "at"),)
+
+
+class InviteCode(Model):
+    id = fields.IntField(primary_key=True)
+    code = fields.CharField(max_length=16, unique=True)
+    member: fields.ForeignKeyRelation[Member] = fields.ForeignKeyField(
+        "models.Member", related_name="invites", on_delete=fields.CASCADE
+    )
+    created_at = fields.DatetimeField(auto_now_add=True)
+    expires_at = fields.DatetimeField()
+    used_at = fields.DatetimeField(null=True)
+    used_by: fields.ForeignKeyNullableRelation[Identity] = fields.ForeignKeyField(
+        "models.Identity", related_name=False, null=True, on_delete=fields.SET_NULL
+    )
+
+    class Meta:
+        table = "invite_codes"
+
+
+# A kind of propaganda work and the fields its report asks for, held as data so that an
+# admin adds a kind without code.
+class ActivityKind(Model):
+    id = fields.IntField(primary_key=True)
+    code = fields.CharField(max_length=32, unique=True)
+    name = fields.CharField(max_length=120)
+    fields_spec = fields.JSONField(default=list)
+    position = fields.IntField(default=0)
+    active = fields.BooleanField(default=True)
+
+    class Meta:
+        table = "activity_kinds"
+        ordering = ["position", "id"]
+
+
+class Topic(Model):
+    id = fields.IntField(primary_key=True)
+    code = fields.CharField(max_length=32, unique=True)
+    name = fields.CharField(max_length=200)
+    position = fields.IntField(default=0)
+    active = fields.BooleanField(default=True)
+
+    class Meta:
+        table = "topics"
+        ordering = ["position", "id"]
+
+
+# A reporting period. Deadline and lock are copied in when the period is first needed, so
+# a later change of settings never rewrites the past.
+class Period(Model):
+    id = fields.IntField(primary_key=True)
+    start = fields.DateField()
+    end = fields.DateField()
+    deadline = fields.DateField()
+    locks_on = fields.DateField()
+
+    class Meta:
+        table = "periods"
+        unique_together = (("start", "end"),)
+        ordering = ["start"]
+
+
+class Activity(Model):
+    id = fields.IntField(primary_key=True)
+    unit: fields.ForeignKeyRelation[Unit] = fields.ForeignKeyField(
+        "models.Unit", related_name="activities", on_delete=fields.RESTRICT
+    )
+    kind: fields.ForeignKeyRelation[ActivityKind] = fields.ForeignKeyField(
+        "models.ActivityKind", related_name="activities", on_delete=fields.RESTRICT
+    )
+    period: fields.ForeignKeyRelation[Period] = fields.ForeignKeyField(
+        "models.Period", related_name="activities", on_delete=fields.RESTRICT
+    )
+    reporter: fields.ForeignKeyRelation[Member] = fields.ForeignKeyField(
+        "models.Member", related_name="activities", on_delete=fields.RESTRICT
+    )
+    activity_date = fields.DateField()
+    data = fields.JSONField(default=dict)
+    version = fields.IntField(default=1)
+    channel = fields.CharField(max_length=16, default="")
+    created_at = fields.DatetimeField(auto_now_add=True)
+    updated_at = fields.DatetimeField(auto_now=True)
+    deleted_at = fields.DatetimeField(null=True)
+    # The draft's token: a second confirm of the same draft cannot insert a second row.
+    draft_token = fields.CharField(max_length=40, null=True, unique=True)
+
+    class Meta:
+        table = "activities"
+        indexes = (("unit_id", "period_id"), ("period_id", "kind_id"))
+
+    @property
+    def receipt(self) -> str:
+        return f"BC-{self.id:06d}"
+
+
+# An explicit "không phát sinh" for a unit and period: reported, with nothing to report.
+class NilReport(Model):
+    id = fields.IntField(primary_key=True)
+    unit: fields.ForeignKeyRelation[Unit] = fields.ForeignKeyField(
+        "models.Unit", related_name="nil_reports", on_delete=fields.RESTRICT
+    )
+    period: fields.ForeignKeyRelation[Period] = fields.ForeignKeyField(
+        "models.Period", related_name="nil_reports", on_delete=fields.RESTRICT
+    )
+    reporter: fields.ForeignKeyRelation[Member] = fields.ForeignKeyField(
+        "models.Member", related_name="nil_reports", on_delete=fields.RESTRICT
+    )
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "nil_reports"
+        unique_together = (("unit", "period"),)
+
+
+class AuditEntry(Model):
+    id = fields.IntField(primary_key=True)
+    at = fields.DatetimeField(auto_now_add=True)
+    member: fields.ForeignKeyNullableRelation[Member] = fields.ForeignKeyField(
+        "models.Member", related_name=False, null=True, on_delete=fields.SET_NULL
+    )
+    entity = fields.CharField(max_length=32)
+    entity_id = fields.IntField()
+    action = fields.CharField(max_length=16)
+    before = fields.JSONField(null=True)
+    after = fields.JSONField(null=True)
+
+    class Meta:
+        table = "audit_log"
+        indexes = (("entity", "entity_id"),)
+
+
+# Platform message ids already handled, so a repeated update is answered once.
+class ProcessedMessage(Model):
+    id = fields.IntField(primary_key=True)
+    key = fields.CharField(max_length=200, unique=True)
+    at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "processed_messages"
+
+
+# A photo or file, stored once under its SHA-256.
+class Media(Model):
+    id = fields.IntField(primary_key=True)
+    sha256 = fields.CharField(max_length=64, unique=True)
+    path = fields.CharField(max_length=300)
+    mime = fields.CharField(max_length=100, default="")
+    size = fields.IntField(default=0)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "media"

@@ -1,0 +1,108 @@
+"""Queries that need SQL thinking: per-unit status of a period, in one statement."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from tortoise import connections
+
+from models.entities import Period, Unit
+from models.periods import end_of_day_utc
+
+
+class Status(StrEnum):
+    ON_TIME = "on_time"
+    LATE = "late"
+    MISSING = "missing"
+    NIL = "nil"
+
+
+@dataclass(frozen=True)
+class UnitStatus:
+    unit_id: int
+    code: str
+    name: str
+    parent_id: int | None
+    path: str
+    depth: int
+    activities: int
+    first_report_at: datetime | None
+    nil_at: datetime | None
+    status: Status
+
+    @property
+    def reported_at(self) -> datetime | None:
+        return self.first_report_at or self.nil_at
+
+
+def _dt(value: Any) -> datetime | None:
+    if value is None or isinstance(value, datetime):
+        return value
+    return datetime.fromisoformat(str(value))
+
+
+def _sql(sql: str, dialect: str) -> str:
+    """Write queries with `?`; PostgreSQL wants $1, $2, ..."""
+    if dialect != "postgres":
+        return sql
+    parts = sql.split("?")
+    return "".join(p + (f"${i + 1}" if i < len(parts) - 1 else "") for i, p in enumerate(parts))
+
+
+async def fetch(sql: str, params: list[Any]) -> list[dict[str, Any]]:
+    conn = connections.get("default")
+    return await conn.execute_query_dict(_sql(sql, conn.capabilities.dialect), params)
+
+
+def subtree_prefix(root: Unit | None) -> str:
+    return (root.path if root else "/") + "%"
+
+
+async def unit_statuses(period: Period, root: Unit | None = None) -> list[UnitStatus]:
+    """Every reporting unit under `root` (or everywhere) with its status for `period`: reported on
+    time, late, explicitly nil, or missing. An explicit nil report counts as reported."""
+    rows = await fetch(
+        """
+        SELECT u.id, u.code, u.name, u.parent_id, u.path, u.depth,
+               a.first_at, COALESCE(a.n, 0) AS n, nr.created_at AS nil_at
+        FROM units u
+        LEFT JOIN (
+            SELECT unit_id, MIN(created_at) AS first_at, COUNT(*) AS n
+            FROM activities
+            WHERE period_id = ? AND deleted_at IS NULL
+            GROUP BY unit_id
+        ) a ON a.unit_id = u.id
+        LEFT JOIN nil_reports nr ON nr.unit_id = u.id AND nr.period_id = ?
+        WHERE u.reports = ? AND u.active = ? AND u.path LIKE ?
+        ORDER BY u.path
+        """,
+        [period.id, period.id, True, True, subtree_prefix(root)],
+    )
+    deadline = end_of_day_utc(period.deadline)
+    out = []
+    for r in rows:
+        first, nil_at = _dt(r["first_at"]), _dt(r["nil_at"])
+        if first is not None:
+            status = Status.ON_TIME if first < deadline else Status.LATE
+        elif nil_at is not None:
+            status = Status.NIL
+        else:
+            status = Status.MISSING
+        out.append(
+            UnitStatus(
+                unit_id=r["id"],
+                code=r["code"],
+                name=r["name"],
+                parent_id=r["parent_id"],
+                path=r["path"],
+                depth=r["depth"],
+                activities=int(r["n"]),
+                first_report_at=first,
+                nil_at=nil_at,
+                status=status,
+            )
+        )
+    return out

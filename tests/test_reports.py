@@ -1,0 +1,57 @@
+"""A cell secretary reports each kind of activity, by typing and by buttons."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from factories import Chat, World, report_state
+from handlers.engine import Engine
+from models import Activity, AuditEntry, Period
+
+
+async def test_broadcast_report_typed_without_diacritics(engine: Engine, world: World) -> None:
+    chat = Chat(engine, world.reporter.phone)
+    await chat.send("phat thanh")
+    assert "Phát thanh ngày nào?" in chat.text
+    await chat.send("hom qua")
+    await chat.send("3 buổi")
+    await chat.send("khoang 90 phut")
+    await chat.send("1, 6")
+    await chat.send("Cụm loa bản Một")
+    await chat.send("bo qua")
+    await chat.send("bỏ qua")
+    assert "Kiểm tra lại báo cáo Phát thanh loa" in chat.text
+    assert "• Số buổi phát: 3 buổi" in chat.text
+    await chat.send("luu")
+    assert "Mã báo cáo: BC-" in chat.text
+    activity = await Activity.get().select_related("kind", "period", "unit", "reporter")
+    assert activity.kind.code == "phat_thanh"
+    assert activity.activity_date == date(2026, 11, 19)
+    assert activity.data["sessions"] == 3 and activity.data["minutes"] == 90
+    assert activity.data["topics"] == ["nq_dh13", "hcm"]
+    assert activity.data["place"] == "Cụm loa bản Một"
+    assert activity.unit.id == world.cells[0].id and activity.reporter.id == world.reporter.id
+    assert (activity.period.start, activity.period.deadline) == (date(2026, 11, 1), date(2026, 12, 5))
+    assert activity.receipt in chat.text
+    assert await AuditEntry.filter(entity="activity", action="create").count() == 1
+    assert await report_state(world.reporter.phone) == ("menu", "main", {})
+    assert await Period.all().count() == 1
+
+
+async def test_confirming_twice_saves_once(engine: Engine, world: World) -> None:
+    chat = Chat(engine, world.reporter.phone)
+    await chat.send("/start")
+    await chat.press("Cổ động")
+    await chat.press("Hôm nay")
+    await chat.press("Băng rôn")
+    await chat.send("5 cai")
+    await chat.send("Nhà văn hóa")
+    await chat.press("Giải Búa liềm")
+    await chat.press("Xong")
+    await chat.press("Bỏ qua")
+    summary = chat.last
+    await chat.press("Lưu báo cáo", summary)
+    assert "Mã báo cáo" in chat.text
+    await chat.press("Lưu báo cáo", summary)
+    assert "Nút này đã cũ" in chat.text
+    assert await Activity.all().count() == 1
