@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 import os
 import shutil
-import sys
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -15,13 +14,10 @@ import pytest
 from tortoise import Tortoise, connections
 
 from bot.db import migrate, tortoise_config
+from factories import World, make_world
 from handlers.catalog import seed_catalog
 from handlers.engine import Engine
 from models.periods import VN_TZ, ReportRules
-
-sys.path.insert(0, str(Path(__file__).parent))
-
-from factories import World, make_world  # noqa: E402
 
 PG_URL = os.environ.get("TEST_DATABASE_URL", "")
 RULES = ReportRules(period_months=1, deadline_day=5, lock_days=10)
@@ -84,9 +80,7 @@ async def db(database_template: str, tmp_path: Path) -> AsyncIterator[str]:
         await Tortoise.init(config=tortoise_config(url))
         conn = connections.get("default")
         tables = [m._meta.db_table for m in Tortoise.apps["models"].values()]
-        await conn.execute_script(
-            f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE;"
-        )
+        await conn.execute_script(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE;")
     else:
         path = tmp_path / "test.sqlite3"
         shutil.copy(database_template, path)

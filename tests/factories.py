@@ -11,10 +11,14 @@ from handlers.registration import link_identity
 from models import Activity, AuditEntry, Identity, Member, NilReport, Role, Unit
 
 
-async def add_unit(code: str, name: str, parent: Unit | None = None, reports: bool = True
-                   ) -> Unit:
-    unit = await Unit.create(code=code, name=name, parent=parent, reports=reports,
-                             depth=parent.depth + 1 if parent else 0)
+async def add_unit(code: str, name: str, parent: Unit | None = None, reports: bool = True) -> Unit:
+    unit = await Unit.create(
+        code=code,
+        name=name,
+        parent=parent,
+        reports=reports,
+        depth=parent.depth + 1 if parent else 0,
+    )
     unit.path = f"{parent.path if parent else '/'}{unit.id}/"
     await unit.save(update_fields=["path"])
     return unit
@@ -44,10 +48,12 @@ async def make_world() -> World:
     ]
     reporter = await Member.create(name="Lò Văn Thử", phone="0900000101", unit=cells[0])
     other_reporter = await Member.create(name="Tòng Thị Giả", phone="0900000102", unit=cells[1])
-    supervisor = await Member.create(name="Quàng Văn Xem", phone="0900000103",
-                                     role=Role.SUPERVISOR, unit=commune)
-    admin = await Member.create(name="Nguyễn Thị Quản", phone="0900000104", role=Role.ADMIN,
-                                unit=province)
+    supervisor = await Member.create(
+        name="Quàng Văn Xem", phone="0900000103", role=Role.SUPERVISOR, unit=commune
+    )
+    admin = await Member.create(
+        name="Nguyễn Thị Quản", phone="0900000104", role=Role.ADMIN, unit=province
+    )
     for m in (reporter, other_reporter, supervisor, admin):
         await link_identity(m, "console", m.phone or "")
     return World(province, commune, other, cells, reporter, other_reporter, supervisor, admin)
@@ -56,8 +62,9 @@ async def make_world() -> World:
 class Chat:
     """One person talking to the engine, as a channel adapter would."""
 
-    def __init__(self, engine: Engine, external_id: str, channel: str = "console",
-                 account: str = "") -> None:
+    def __init__(
+        self, engine: Engine, external_id: str, channel: str = "console", account: str = ""
+    ) -> None:
         self.engine = engine
         self.external_id = external_id
         self.channel = channel
@@ -104,8 +111,9 @@ class Chat:
 async def snapshot() -> dict[str, Any]:
     """What a bad input must leave untouched: reports, nil reports, audit, identities' flows."""
     return {
-        "activities": [(a.id, a.version, a.data, a.deleted_at)
-                       for a in await Activity.all().order_by("id")],
+        "activities": [
+            (a.id, a.version, a.data, a.deleted_at) for a in await Activity.all().order_by("id")
+        ],
         "nil": await NilReport.all().count(),
         "audit": await AuditEntry.all().count(),
         "identities": [(i.id, i.member_id) for i in await Identity.all().order_by("id")],

@@ -31,7 +31,10 @@ async def test_broadcast_report_typed_without_diacritics(engine: Engine, world: 
     assert activity.data["topics"] == ["nq_dh13", "hcm"]
     assert activity.data["place"] == "Cụm loa bản Một"
     assert activity.unit.id == world.cells[0].id and activity.reporter.id == world.reporter.id
-    assert (activity.period.start, activity.period.deadline) == (date(2026, 11, 1), date(2026, 12, 5))
+    assert (activity.period.start, activity.period.deadline) == (
+        date(2026, 11, 1),
+        date(2026, 12, 5),
+    )
     assert activity.receipt in chat.text
     assert await AuditEntry.filter(entity="activity", action="create").count() == 1
     assert await report_state(world.reporter.phone) == ("menu", "main", {})
