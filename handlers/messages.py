@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -53,6 +54,9 @@ class Reply:
     file: Path | None = None
     # True when the reply ends a flow: adapters may show the persistent main menu.
     main_menu: bool = False
+    # Slow work (an export) to run after this reply is sent, outside the turn's transaction;
+    # the adapter sends what it returns. The reply itself is the "please wait" notice.
+    then: Callable[[], Awaitable[list[Reply]]] | None = None
 
     def numbered(self) -> str:
         """Text with the choices as a numbered list, for channels without buttons."""

@@ -29,7 +29,14 @@ def render(reply: Reply) -> str:
     return "\n".join(lines)
 
 
-def to_incoming(line: str, external_id: str, counter: int) -> Incoming:
+async def _deliver(replies: list[Reply], out: TextIO) -> None:
+    for reply in replies:
+        print(render(reply), file=out, flush=True)
+        if reply.then is not None:
+            await _deliver(await reply.then(), out)
+
+
+def to_incoming(line: str, external_id: str) -> Incoming:
     stripped = line.strip()
     for prefix in PHOTO_PREFIXES:
         if stripped.lower().startswith(prefix):
@@ -76,14 +83,10 @@ async def run_console(
     interactive = lines is None and sys.stdin.isatty()
     source = _stdin_lines(interactive) if lines is None else _iterate(lines)
     if greet:
-        for reply in await engine.handle(Incoming(CHANNEL, external_id, text="/start")):
-            print(render(reply), file=out, flush=True)
-    counter = 0
+        await _deliver(await engine.handle(Incoming(CHANNEL, external_id, text="/start")), out)
     async for line in source:
         if not line.strip():
             continue
-        counter += 1
         if not interactive:
             print(f"> {line}", file=out)
-        for reply in await engine.handle(to_incoming(line, external_id, counter)):
-            print(render(reply), file=out, flush=True)
+        await _deliver(await engine.handle(to_incoming(line, external_id)), out)
