@@ -117,12 +117,20 @@ async def cmd_import_roster(settings: Settings, args: argparse.Namespace) -> Non
         await close_db()
 
 
+async def cmd_roster_template(settings: Settings, args: argparse.Namespace) -> None:
+    from exports.roster_template import write_roster_template
+
+    write_roster_template(Path(args.output))
+    print(f"Đã ghi tệp mẫu {args.output}: điền trang DonVi và NguoiDung rồi chạy import-roster.")
+
+
 COMMANDS: dict[str, Callable[[Settings, argparse.Namespace], Awaitable[None]]] = {
     "run": cmd_run,
     "demo": cmd_demo,
     "chat": cmd_chat,
     "import-roster": cmd_import_roster,
     "migrate": cmd_migrate,
+    "roster-template": cmd_roster_template,
 }
 
 
@@ -164,6 +172,10 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="FILE.xlsx",
         help="ghi mã mời của người mới vào tệp này / write the new invite codes here",
     )
+    tpl = sub.add_parser(
+        "roster-template", help="Ghi tệp mẫu danh sách để điền / write a sample roster workbook"
+    )
+    tpl.add_argument("-o", "--output", default="mau-danh-sach.xlsx", metavar="FILE.xlsx")
     sub.add_parser("migrate", help="Cập nhật cấu trúc cơ sở dữ liệu / apply migrations")
     return parser
 

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import Protocol
 
 from openpyxl import Workbook
 from openpyxl.styles import Font
@@ -14,13 +14,17 @@ from exports.safety import text_cell
 from models.periods import VN_TZ
 
 
-@dataclass(frozen=True)
-class InviteRow:
-    name: str
-    phone: str
-    unit: str
-    code: str
-    expires_at: datetime
+class InviteRow(Protocol):
+    @property
+    def name(self) -> str: ...
+    @property
+    def phone(self) -> str: ...
+    @property
+    def unit(self) -> str: ...
+    @property
+    def code(self) -> str: ...
+    @property
+    def expires_at(self) -> datetime: ...
 
 
 HEADERS = ["STT", "Họ và tên", "Số điện thoại", "Đơn vị", "Mã mời", "Hết hạn"]

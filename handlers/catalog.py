@@ -15,7 +15,7 @@ PHOTOS = {
     "label": "Ảnh",
     "type": "photos",
     "optional": True,
-    "prompt": "Gửi ảnh hoạt động (nếu có).",
+    "prompt": "Gửi ảnh hoạt động.",
 }
 TOPICS = {
     "key": "topics",
@@ -63,7 +63,7 @@ SEED_KINDS: list[dict[str, Any]] = [
                 "label": "Ghi chú",
                 "type": "text",
                 "optional": True,
-                "prompt": "Ghi chú thêm (nếu có)?",
+                "prompt": "Ghi chú thêm?",
             },
             PHOTOS,
         ],

@@ -223,7 +223,8 @@ class Engine:
     async def _on_text(self, turn: Turn, flow: ModuleType, text: str) -> None:
         q = turn.question
         if q and q["c"] and not q.get("multi"):
-            index = match_choice(text, [label for _, label in q["c"]])
+            numbered = 0 if q.get("num") else q.get("n", len(q["c"]))
+            index = match_choice(text, [label for _, label in q["c"]], numbered)
             if index is not None:
                 await self._on_value(turn, flow, q["c"][index][0])
                 return

@@ -18,6 +18,7 @@ from models.periods import ReportRules, bounds_for
 SKIP = "__skip"
 DONE = "__done"
 Field = dict[str, Any]
+DONE_WORDS = {"xong", "bo qua", "khong", "khong co", "het", "ok", "roi"}
 
 
 @dataclass
@@ -26,6 +27,7 @@ class Question:
     choices: list[tuple[str, str]] = field(default_factory=list)  # (value, label)
     free: bool = True  # typed text is read by the field's parser when it matches no choice
     multi: bool = False  # typed text may name several choices at once
+    numeric: bool = False  # a typed number is the answer, never a choice's number
 
 
 @dataclass
@@ -68,9 +70,9 @@ def ask(f: Field, current: Any, ctx: FieldContext) -> Question:
         return Question(text, labels, multi=True)
     if kind == "photos":
         choices = [(DONE, T.DONE)] if current else [(SKIP, T.SKIP)]
-        return Question(prompt + "\n" + T.PHOTOS_HINT, choices, free=False)
+        return Question(prompt + "\n" + T.PHOTOS_HINT, choices)
     choices = [(SKIP, T.SKIP)] if f.get("optional") else []
-    return Question(prompt, choices)
+    return Question(prompt, choices, numeric=kind == "int")
 
 
 def answer_choice(f: Field, value: str, current: Any, ctx: FieldContext) -> Outcome:
@@ -109,6 +111,8 @@ def answer_text(f: Field, text: str, current: Any, ctx: FieldContext) -> Outcome
             picked = parsing.match_many(text, names)
             return Outcome(True, [ctx.catalog.topics[i][0] for i in picked])
         if kind == "photos":
+            if parsing.fold(text) in DONE_WORDS:
+                return Outcome(True, current or [])
             return Outcome(False, current, T.PHOTO_ONLY)
         if kind == "choice":
             return Outcome(False, current, T.NOT_A_CHOICE)

@@ -45,6 +45,7 @@ class Incoming:
 class Choice:
     label: str
     payload: str
+    nav: bool = False  # back / cancel: a button, but not numbered on text-only channels
 
 
 @dataclass
@@ -63,5 +64,17 @@ class Reply:
         if not self.choices:
             return self.text
         lines = [self.text, ""]
-        lines += [f"{i}. {c.label}" for i, c in enumerate(self.choices, 1)]
+        lines += [f"{i}. {c.label}" for i, c in enumerate(self.options, 1)]
+        if self.nav_words:
+            lines.append(self.nav_words)
         return "\n".join(lines)
+
+    @property
+    def options(self) -> list[Choice]:
+        return [c for c in self.choices if not c.nav]
+
+    @property
+    def nav_words(self) -> str:
+        """The navigation choices as words to type, for channels without buttons."""
+        words = [c.label.lstrip("«✖ ").strip() for c in self.choices if c.nav]
+        return f"(Gõ “{'” hoặc “'.join(w.lower() for w in words)}”)" if words else ""

@@ -26,7 +26,7 @@ def fold(text: str) -> str:
 
 
 def _words(text: str) -> str:
-    return re.sub(r"[^\w/]+", " ", fold(text)).strip()
+    return re.sub(r"[^\w]+", " ", fold(text)).strip()
 
 
 # -- dates -----------------------------------------------------------------------------------
@@ -126,15 +126,17 @@ def parse_int(text: str, low: int, high: int, unit: str = "") -> int:
 # -- choices ---------------------------------------------------------------------------------
 
 
-def match_choice(text: str, labels: list[str]) -> int | None:
-    """Index of the choice meant by `text`: its number (1-based), its label, or the label typed
-    without diacritics or with extra words; None when nothing or more than one fits."""
+def match_choice(text: str, labels: list[str], numbered: int | None = None) -> int | None:
+    """Index of the choice meant by `text`: its number (1-based, among the first `numbered`
+    labels, all by default), its label, or the label typed without diacritics or with extra
+    words; None when nothing or more than one fits."""
     words = _words(text)
     if not words:
         return None
     if words.isdigit():
         n = int(words)
-        return n - 1 if 1 <= n <= len(labels) else None
+        limit = len(labels) if numbered is None else numbered
+        return n - 1 if 1 <= n <= limit else None
     folded_labels = [_words(label) for label in labels]
     for i, label in enumerate(folded_labels):
         if words == label:
@@ -199,6 +201,8 @@ def normalize_phone(text: str) -> str | None:
     elif digits.startswith("84") and len(digits) == 11:
         digits = "0" + digits[2:]
     digits = digits.replace("+", "")
+    if re.fullmatch(r"[35789]\d{8}", digits):  # Excel dropped the leading zero
+        digits = "0" + digits
     return digits if re.fullmatch(r"0\d{9}", digits) else None
 
 

@@ -64,7 +64,7 @@ def ask_field(turn: Turn) -> None:
     f = kind.fields[i]
     q = F.ask(f, turn.state["values"].get(f["key"]), turn.fctx)
     header = T.ASK_PREFIX.format(kind=kind.name, n=i + 1, total=len(kind.fields))
-    turn.ask(Question(header + q.text, q.choices, q.free, q.multi))
+    turn.ask(Question(header + q.text, q.choices, q.free, q.multi, q.numeric))
 
 
 def summary_text(kind: KindInfo, values: dict[str, Any], turn: Turn) -> str:

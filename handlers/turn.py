@@ -66,6 +66,8 @@ class Turn:
             "free": q.free,
             "multi": q.multi,
             "menu": main_menu,
+            "n": len(q.choices),
+            "num": q.numeric,
         }
         self._emit(q.text, choices, main_menu)
 
@@ -82,7 +84,8 @@ class Turn:
             Reply(
                 text=body,
                 choices=[
-                    Choice(label, f"{self.version}:{i}") for i, (_, label) in enumerate(choices)
+                    Choice(label, f"{self.version}:{i}", nav=value in (BACK, CANCEL))
+                    for i, (value, label) in enumerate(choices)
                 ],
                 main_menu=main_menu,
             )

@@ -23,7 +23,9 @@ def render(reply: Reply) -> str:
     lines = [
         f"🤖 {line}" if i == 0 else f"   {line}" for i, line in enumerate(reply.text.split("\n"))
     ]
-    lines += [f"     {i}. {c.label}" for i, c in enumerate(reply.choices, 1)]
+    lines += [f"     {i}. {c.label}" for i, c in enumerate(reply.options, 1)]
+    if reply.nav_words:
+        lines.append(f"     {reply.nav_words}")
     if reply.file:
         lines.append(f"   📎 {reply.file}")
     return "\n".join(lines)
