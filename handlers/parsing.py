@@ -42,6 +42,7 @@ _RELATIVE_DAYS = {
     "hom kia": 2,
     "homkia": 2,
 }
+NEAR_FUTURE_DAYS = 60  # a day-month this far ahead is a typo for the future, not last year
 _DATE_RE = re.compile(r"^(\d{1,2})\s*[/.\-]\s*(\d{1,2})(?:\s*[/.\-]\s*(\d{2}|\d{4}))?$")
 _DATE_WORDS_RE = re.compile(r"^(\d{1,2})\s+thang\s+(\d{1,2})(?:\s+nam\s+(\d{4}))?$")
 
@@ -58,18 +59,17 @@ def parse_date(text: str, today: date) -> date:
         raise ParseError(T.BAD_DATE)
     day, month = int(m.group(1)), int(m.group(2))
     year_text = m.group(3)
-    if year_text:
-        year = int(year_text) + (2000 if len(year_text) == 2 else 0)
-        candidates = [year]
-    else:
-        candidates = [today.year, today.year - 1]
-    for year in candidates:
+    year = int(year_text) + (2000 if len(year_text or "") == 2 else 0) if year_text else today.year
+    try:
+        value = date(year, month, day)
+    except ValueError:
+        raise ParseError(T.BAD_DATE) from None
+    if not year_text and value > today + timedelta(days=NEAR_FUTURE_DAYS):
+        # "28/12" typed on 3 January means last December, not next.
         try:
-            value = date(year, month, day)
-        except ValueError:
+            value = date(year - 1, month, day)
+        except ValueError:  # 29/02 of a leap year
             raise ParseError(T.BAD_DATE) from None
-        if year_text or value <= today:
-            break
     if value > today:
         raise ParseError(T.FUTURE_DATE.format(today=today.strftime("%d/%m/%Y")))
     if value.year < 2000:

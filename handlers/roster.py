@@ -295,8 +295,7 @@ async def _move_subtree(old: str, new: str) -> None:
 async def import_roster(path: Path, rules: ReportRules, now: datetime) -> ImportResult:
     result = ImportResult()
     units, people = _read(path, result)
-    if not result.errors:
-        await _check(units, people, result)
+    await _check(units, people, result)  # every error at once, so one round of fixes is enough
     if result.errors:
         return result
     async with in_transaction():

@@ -11,7 +11,7 @@ from models.periods import VN_TZ
 # -- parsing errors --------------------------------------------------------------------------
 BAD_DATE = "Chưa hiểu ngày. Hãy gõ như 12/11 hoặc 12/11/2026, hay chọn Hôm nay / Hôm qua."
 FUTURE_DATE = "Ngày này chưa tới (hôm nay là {today}). Hãy nhập ngày đã diễn ra."
-LOCKED_PERIOD = "Kỳ báo cáo {period} đã khóa sổ từ ngày {locked}. Hãy nhập ngày trong kỳ đang mở."
+LOCKED_PERIOD = "Kỳ báo cáo {period} đã khóa sổ sau ngày {locked}. Hãy nhập ngày trong kỳ đang mở."
 BAD_NUMBER = "Chưa hiểu số. Hãy gõ một số, ví dụ: 3"
 ONE_NUMBER = "Hãy gõ một số thôi, ví dụ: 3"
 WHOLE_NUMBER = "Hãy gõ số nguyên, không có phần lẻ, ví dụ: 3"

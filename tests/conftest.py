@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import os
 import shutil
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -50,33 +50,43 @@ def _pg_reachable(url: str) -> bool:
     return asyncio.run(probe())
 
 
+async def _admin(sql: str) -> None:
+    import asyncpg
+
+    conn = await asyncpg.connect(PG_URL.replace("postgres://", "postgresql://"), timeout=5)
+    try:
+        await conn.execute(sql)
+    finally:
+        await conn.close()
+
+
 @pytest.fixture(scope="session")
-def database_template(tmp_path_factory: pytest.TempPathFactory) -> str:
-    """Migrate once per session: a template SQLite file to copy, or a fresh PostgreSQL schema."""
+def database_template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Migrate once per session: a template SQLite file to copy, or a PostgreSQL database of this
+    run's own (created beside TEST_DATABASE_URL's, dropped at the end), so that test runs in
+    parallel never share tables."""
     if PG_URL:
         if not _pg_reachable(PG_URL):
             if os.environ.get("CI"):
                 pytest.fail(f"TEST_DATABASE_URL={PG_URL} is not reachable in CI")
             pytest.skip(f"PostgreSQL at {PG_URL} is not reachable")
-
-        async def reset() -> None:
-            await Tortoise.init(config=tortoise_config(PG_URL))
-            conn = connections.get("default")
-            await conn.execute_script("DROP SCHEMA public CASCADE; CREATE SCHEMA public;")
-            await Tortoise.close_connections()
-            await migrate(PG_URL)
-
-        asyncio.run(reset())
-        return PG_URL
+        name = f"baocao_test_{os.getpid()}"
+        url = PG_URL.rsplit("/", 1)[0] + "/" + name
+        asyncio.run(_admin(f'DROP DATABASE IF EXISTS "{name}"'))
+        asyncio.run(_admin(f'CREATE DATABASE "{name}"'))
+        asyncio.run(migrate(url))
+        yield url
+        asyncio.run(_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        return
     path = tmp_path_factory.mktemp("db") / "template.sqlite3"
     asyncio.run(migrate(f"sqlite://{path}"))
-    return str(path)
+    yield str(path)
 
 
 @pytest.fixture
 async def db(database_template: str, tmp_path: Path) -> AsyncIterator[str]:
     if PG_URL:
-        url = PG_URL
+        url = database_template
         await Tortoise.init(config=tortoise_config(url))
         conn = connections.get("default")
         tables = [m._meta.db_table for m in Tortoise.apps["models"].values()]
