@@ -9,7 +9,6 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from types import ModuleType
-from typing import Any
 
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
@@ -22,6 +21,7 @@ from handlers.parsing import fold, match_choice
 from handlers.turn import BACK, CANCEL, Turn
 from models import Identity, ProcessedMessage
 from models.periods import ReportRules, vn_today
+from models.queries import load_identity
 
 log = logging.getLogger(__name__)
 
@@ -30,6 +30,7 @@ CANCEL_WORDS = {"huy", "/huy", "/cancel", "thoat", "huy bo", "/thoat"}
 BACK_WORDS = {"quay lai", "/quaylai", "/back", "lai", "tro lai", "quaylai"}
 HELP_WORDS = {"/help", "/huongdan", "huong dan", "giup", "tro giup", "help", "?"}
 MENU_WORDS = {"/start", "/menu", "menu"}
+STATE_FIELDS = ["flow", "step", "state", "state_version", "state_updated_at", "blocked_at"]
 COMMANDS = {"/chuabaocao": "late", "/baocao": None, "/cuatoi": "mine", "/khongphatsinh": "nil"}
 
 
@@ -75,17 +76,13 @@ class Engine:
 
     async def _turn(self, inc: Incoming) -> list[Reply]:
         now = self.clock()
-        identity = await (
-            Identity.filter(channel=inc.channel, account=inc.account, external_id=inc.external_id)
-            .select_for_update(of=("identities",))
-            .select_related("member__unit")
-            .first()
-        )
+        identity = await load_identity(inc.channel, inc.account, inc.external_id)
         if identity is None:
             outcome = await registration.register(inc, now)
             if outcome.identity is None:
                 return [Reply(outcome.message)]
-            identity = await Identity.get(id=outcome.identity.id).select_related("member__unit")
+            identity = await load_identity(inc.channel, inc.account, inc.external_id)
+            assert identity is not None
             turn = await self._new_turn(inc, identity, now)
             menu.show(turn, outcome.message)
             await self._save(turn)
@@ -124,16 +121,13 @@ class Engine:
         )
 
     async def _save(self, turn: Turn) -> None:
-        updates: dict[str, Any] = {
-            "flow": turn.flow,
-            "step": turn.step,
-            "state": turn.state,
-            "state_version": turn.version,
-            "state_updated_at": turn.now,
-        }
-        if turn.identity.blocked_at is not None:
-            updates["blocked_at"] = None  # they wrote to us, so they no longer block the bot
-        await Identity.filter(id=turn.identity.id).update(**updates)
+        identity = turn.identity
+        identity.flow, identity.step, identity.state = turn.flow, turn.step, turn.state
+        identity.state_version, identity.state_updated_at = turn.version, turn.now
+        # They wrote to us, so they no longer block the bot. save(update_fields) reuses one
+        # prepared UPDATE per field set: cheaper than building a query each turn.
+        identity.blocked_at = None
+        await identity.save(update_fields=STATE_FIELDS)
 
     async def _dispatch(self, turn: Turn) -> None:
         inc = turn.inc

@@ -9,7 +9,7 @@ from typing import Any
 
 from tortoise import connections
 
-from models.entities import Period, Unit
+from models.entities import Identity, Member, Period, Unit
 from models.periods import end_of_day_utc
 
 
@@ -106,3 +106,44 @@ async def unit_statuses(period: Period, root: Unit | None = None) -> list[UnitSt
             )
         )
     return out
+
+
+_IDENTITY_SQL: dict[str, str] = {}
+
+
+def _identity_sql(dialect: str) -> str:
+    """Identity, member and unit in one statement, built once: the read at the top of every
+    turn, locked on PostgreSQL so that a second process waits for the first."""
+    if dialect not in _IDENTITY_SQL:
+        parts = []
+        for model, alias in ((Identity, "i"), (Member, "m"), (Unit, "u")):
+            parts += [f'{alias}."{c}" AS "{alias}__{c}"' for c in model._meta.db_fields]
+        sql = (
+            f"SELECT {', '.join(parts)} FROM identities i "
+            "JOIN members m ON m.id = i.member_id JOIN units u ON u.id = m.unit_id "
+            "WHERE i.channel = ? AND i.account = ? AND i.external_id = ?"
+        )
+        if dialect == "postgres":
+            sql += " FOR UPDATE OF i"
+        _IDENTITY_SQL[dialect] = _sql(sql, dialect)
+    return _IDENTITY_SQL[dialect]
+
+
+async def load_identity(channel: str, account: str, external_id: str) -> Identity | None:
+    """The chat's identity with `.member` and `.member.unit` loaded, row-locked for the
+    transaction it runs in (PostgreSQL)."""
+    conn = connections.get("default")
+    rows = await conn.execute_query_dict(
+        _identity_sql(conn.capabilities.dialect), [channel, account, external_id]
+    )
+    if not rows:
+        return None
+    split: dict[str, dict[str, Any]] = {"i": {}, "m": {}, "u": {}}
+    for key, value in rows[0].items():
+        alias, _, column = key.partition("__")
+        split[alias][column] = value
+    identity = Identity._init_from_db(**split["i"])
+    member = Member._init_from_db(**split["m"])
+    member.unit = Unit._init_from_db(**split["u"])
+    identity.member = member
+    return identity
