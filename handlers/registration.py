@@ -8,6 +8,7 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from handlers import texts as T
 from handlers.messages import Incoming
@@ -34,7 +35,11 @@ async def register(inc: Incoming, now: datetime) -> Outcome:
             T.STRANGER if inc.channel != "telegram" else T.STRANGER + "\n" + T.STRANGER_PHONE_HINT
         )
         return Outcome(None, hint)
-    key = {"channel": inc.channel, "account": inc.account, "external_id": inc.external_id}
+    key: dict[str, Any] = {
+        "channel": inc.channel,
+        "account": inc.account,
+        "external_id": inc.external_id,
+    }
     failed = await RegistrationAttempt.filter(
         **key, ok=False, at__gte=now - timedelta(days=1)
     ).count()

@@ -133,7 +133,7 @@ def _rows(
         return []
     out = []
     for line, row in enumerate(rows, start=2):
-        values = {k: _text(row[i]) if i < len(row) else "" for k, i in index.items()}
+        values: dict[str, Any] = {k: _text(row[i]) if i < len(row) else "" for k, i in index.items()}
         if any(values.values()):
             out.append((line, values))
         if len(out) > MAX_ROWS:
@@ -245,7 +245,7 @@ async def _write(
         parent = await Unit.get_or_none(code=row.parent) if row.parent else None
         reports = row.reports if row.reports is not None else row.code not in has_children
         unit = await Unit.get_or_none(code=row.code)
-        values = {
+        values: dict[str, Any] = {
             "name": row.name,
             "level": row.level,
             "parent": parent,

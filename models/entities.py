@@ -4,6 +4,7 @@ as the reporter gave them, in Vietnam's calendar."""
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Any
 
 from tortoise import fields
 from tortoise.models import Model
@@ -75,7 +76,7 @@ class Identity(Model):
     created_at = fields.DatetimeField(auto_now_add=True)
     flow = fields.CharField(max_length=32, null=True)
     step = fields.CharField(max_length=32, null=True)
-    state = fields.JSONField(default=dict)
+    state: fields.Field[dict[str, Any]] = fields.JSONField(default=dict)
     state_version = fields.IntField(default=0)
     state_updated_at = fields.DatetimeField(null=True)
 
@@ -121,7 +122,7 @@ class ActivityKind(Model):
     id = fields.IntField(primary_key=True)
     code = fields.CharField(max_length=32, unique=True)
     name = fields.CharField(max_length=120)
-    fields_spec = fields.JSONField(default=list)
+    fields_spec: fields.Field[list[dict[str, Any]]] = fields.JSONField(default=list)
     position = fields.IntField(default=0)
     active = fields.BooleanField(default=True)
 
@@ -172,7 +173,7 @@ class Activity(Model):
         "models.Member", related_name="activities", on_delete=fields.RESTRICT
     )
     activity_date = fields.DateField()
-    data = fields.JSONField(default=dict)
+    data: fields.Field[dict[str, Any]] = fields.JSONField(default=dict)
     version = fields.IntField(default=1)
     channel = fields.CharField(max_length=16, default="")
     created_at = fields.DatetimeField(auto_now_add=True)
@@ -218,8 +219,8 @@ class AuditEntry(Model):
     entity = fields.CharField(max_length=32)
     entity_id = fields.IntField()
     action = fields.CharField(max_length=16)
-    before = fields.JSONField(null=True)
-    after = fields.JSONField(null=True)
+    before: fields.Field[Any] = fields.JSONField(null=True)
+    after: fields.Field[Any] = fields.JSONField(null=True)
 
     class Meta:
         table = "audit_log"
