@@ -60,7 +60,8 @@ def start_edit(turn: Turn, activity: Activity, kind: KindInfo) -> None:
 
 def ask_field(turn: Turn) -> None:
     kind = _kind(turn)
-    i = turn.state["i"]
+    # An admin may have shortened the kind while this draft waited.
+    i = turn.state["i"] = min(turn.state["i"], len(kind.fields) - 1)
     f = kind.fields[i]
     q = F.ask(f, turn.state["values"].get(f["key"]), turn.fctx)
     header = T.ASK_PREFIX.format(kind=kind.name, n=i + 1, total=len(kind.fields))
@@ -176,7 +177,8 @@ async def back(turn: Turn) -> None:
 async def save(turn: Turn) -> None:
     kind = _kind(turn)
     values: dict[str, Any] = turn.state["values"]
-    activity_date = date.fromisoformat(values["date"]) if values.get("date") else turn.today
+    date_key = next((f["key"] for f in kind.fields if f["type"] == "date"), "date")
+    activity_date = date.fromisoformat(values[date_key]) if values.get(date_key) else turn.today
     period = await period_for(activity_date, turn.rules)
     label = T.period_label(period.start, period.end)
     if is_locked(period, turn.today):
