@@ -70,7 +70,7 @@ async def _save(turn: Turn) -> None:
         turn.finish(T.NIL_ALREADY.format(unit=unit, period=label))
         return
     await record(turn.member.id, "nil_report", report.id, "create", None, {"period": label})
-    turn.finish(T.NIL_SAVED.format(unit=unit, period=label))
+    turn.finish(T.NIL_SAVED.format(unit=unit, period=label, receipt=f"KPS-{report.id:06d}"))
 
 
 async def back(turn: Turn) -> None:

@@ -111,7 +111,10 @@ NIL_CONFIRM = (
     "(Nếu sau đó có hoạt động, cứ báo cáo bình thường.)"
 )
 NIL_YES = "✔ Xác nhận không phát sinh"
-NIL_SAVED = "Đã ghi nhận {unit} không phát sinh hoạt động trong {period}. Cảm ơn đồng chí!"
+NIL_SAVED = (
+    "Đã ghi nhận {unit} không phát sinh hoạt động trong {period}.\n"
+    "Mã báo cáo: {receipt}. Cảm ơn đồng chí!"
+)
 NIL_ALREADY = "{unit} đã báo không phát sinh cho {period} rồi."
 NIL_HAS_REPORTS = "{unit} đã có {n} báo cáo trong {period}, nên không báo “không phát sinh” được."
 
@@ -163,3 +166,40 @@ def period_label(start: date, end: date) -> str:
     if months == 12:
         return f"năm {y}"
     return f"{fmt_date(start)} - {fmt_date(end)}"
+
+
+# -- Telegram (what the Telegram adapter itself shows) ---------------------------------------
+TG_SHARE_PHONE = "📱 Chia sẻ số điện thoại"
+TG_MENU_BUTTON = "☰ Menu chính"
+TG_HELP_BUTTON = "❓ Hướng dẫn"
+TG_INPUT_PLACEHOLDER = "Bấm nút hoặc gõ câu trả lời"
+TG_PRESSED = "👉 Đã chọn: {label}"
+TG_CONTACT_NOT_OWN = (
+    "Đây không phải số điện thoại của bạn. Hãy bấm nút “📱 Chia sẻ số điện thoại” bên dưới."
+)
+TG_FILE_TOO_BIG = "Tệp quá lớn (tối đa 20 MB), bot không nhận được. Hãy gửi ảnh nhỏ hơn."
+TG_DOWNLOAD_FAILED = "Chưa tải được ảnh về. Hãy gửi lại sau ít phút."
+SLOW_WORK_FAILED = "Có lỗi khi chuẩn bị kết quả. Hãy thử lại sau ít phút."
+# The command list behind Telegram's "Menu" button (command: description).
+TG_COMMANDS = {
+    "menu": "Menu chính",
+    "baocao": "Báo cáo hoạt động",
+    "khongphatsinh": "Báo cáo không phát sinh",
+    "cuatoi": "Báo cáo của tôi",
+    "chuabaocao": "Đơn vị chưa báo cáo (cán bộ theo dõi)",
+    "xuatbaocao": "Xuất báo cáo Excel, ví dụ /xuatbaocao 11/2026",
+    "huongdan": "Hướng dẫn",
+    "huy": "Hủy việc đang làm",
+}
+
+# -- Excel export (/xuatbaocao) --------------------------------------------------------------
+EXPORT_STARTED = "Đang tạo báo cáo…"
+EXPORT_BAD_MONTH = (
+    "Chưa hiểu tháng “{text}”. Hãy gõ tháng và năm sau lệnh, ví dụ: /xuatbaocao 11/2026"
+)
+EXPORT_FUTURE_MONTH = "Tháng {month} chưa tới nên chưa có gì để xuất. Hãy chọn tháng này hoặc tháng trước."
+EXPORT_READY = (
+    "Báo cáo {period} của {unit}: {units} đơn vị, {activities} hoạt động, "
+    "{missing} đơn vị chưa báo cáo."
+)
+EXPORT_FAILED = "Chưa tạo được báo cáo. Hãy thử lại sau ít phút."
