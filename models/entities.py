@@ -248,3 +248,84 @@ class Media(Model):
 
     class Meta:
         table = "media"
+
+
+class OutboxStatus(StrEnum):
+    PENDING = "pending"
+    SENDING = "sending"
+    SENT = "sent"
+    FAILED = "failed"
+    BLOCKED = "blocked"
+    OUTSIDE_WINDOW = "outside_window"
+    CANCELLED = "cancelled"
+
+
+# A proactive message (reminder, escalation, digest), written here first under a key that can be
+# written once only; a sender drains pending rows and records the outcome. Two processes or a
+# restart therefore never send the same reminder twice, nor skip one.
+class Outbox(Model):
+    id = fields.IntField(primary_key=True)
+    key = fields.CharField(max_length=200, unique=True)
+    member: fields.ForeignKeyRelation[Member] = fields.ForeignKeyField(
+        "models.Member", related_name="outbox", on_delete=fields.CASCADE
+    )
+    category = fields.CharField(max_length=16)
+    text = fields.TextField()
+    payload: fields.Field[dict[str, Any]] = fields.JSONField(default=dict)
+    status = fields.CharEnumField(OutboxStatus, max_length=16, default=OutboxStatus.PENDING)
+    channel = fields.CharField(max_length=16, default="")
+    attempts = fields.IntField(default=0)
+    not_before = fields.DatetimeField()
+    claimed_until = fields.DatetimeField(null=True)
+    created_at = fields.DatetimeField(auto_now_add=True)
+    sent_at = fields.DatetimeField(null=True)
+    last_error = fields.CharField(max_length=300, default="")
+
+    class Meta:
+        table = "outbox"
+        indexes = (("status", "not_before"),)
+
+
+# "Nhắc tôi sau": no reminder to this member for this period before `until`.
+class Snooze(Model):
+    id = fields.IntField(primary_key=True)
+    member: fields.ForeignKeyRelation[Member] = fields.ForeignKeyField(
+        "models.Member", related_name="snoozes", on_delete=fields.CASCADE
+    )
+    period: fields.ForeignKeyRelation[Period] = fields.ForeignKeyField(
+        "models.Period", related_name="snoozes", on_delete=fields.CASCADE
+    )
+    until = fields.DatetimeField()
+
+    class Meta:
+        table = "snoozes"
+        unique_together = (("member", "period"),)
+
+
+# Messages sent per channel account per month: Zalo bots have a monthly quota per bot.
+class ChannelCounter(Model):
+    id = fields.IntField(primary_key=True)
+    channel = fields.CharField(max_length=16)
+    account = fields.CharField(max_length=64, default="")
+    month = fields.CharField(max_length=7)  # YYYY-MM, Vietnam time
+    sent = fields.IntField(default=0)
+    warned = fields.BooleanField(default=False)
+
+    class Meta:
+        table = "channel_counters"
+        unique_together = (("channel", "account", "month"),)
+
+
+# Zalo Official Account tokens. The refresh token is single use: each refresh is written here
+# (compare-and-set on `version`) before the new access token is used.
+class OAToken(Model):
+    id = fields.IntField(primary_key=True)
+    oa_id = fields.CharField(max_length=64, unique=True)
+    access_token = fields.TextField()
+    refresh_token = fields.TextField()
+    expires_at = fields.DatetimeField()
+    version = fields.IntField(default=0)
+    updated_at = fields.DatetimeField(auto_now=True)
+
+    class Meta:
+        table = "oa_tokens"

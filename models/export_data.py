@@ -1,0 +1,150 @@
+"""What an export reads: the reporting units of a subtree, their parents and reporters, and the
+activities of a period or a date range, fetched a page of units at a time so that memory stays
+flat however many activities there are."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from tortoise import connections
+
+from models.entities import Role, Unit
+from models.queries import _dt, _sql, subtree_prefix
+
+# Units per activity query: a bounded IN list, a bounded page in memory, and on SQLite the shared
+# connection is free between pages for the chat turns that wait on it.
+UNITS_PER_PAGE = 300
+
+
+@dataclass(frozen=True)
+class ReportingUnit:
+    id: int
+    code: str
+    name: str
+    parent_id: int | None
+    path: str
+
+
+@dataclass(frozen=True, slots=True)
+class ActivityRow:
+    id: int
+    unit_id: int
+    kind_id: int
+    activity_date: date
+    data: dict[str, Any]
+    version: int
+    created_at: datetime
+    updated_at: datetime
+    reporter: str
+
+
+async def _fetch(sql: str, params: list[Any]) -> list[dict[str, Any]]:
+    conn = connections.get("default")
+    dialect = conn.capabilities.dialect
+    # SQLite keeps dates as ISO text; asyncpg wants date objects.
+    if dialect != "postgres":
+        params = [p.isoformat() if isinstance(p, date) else p for p in params]
+    return await conn.execute_query_dict(_sql(sql, dialect), params)
+
+
+async def reporting_units(root: Unit | None) -> list[ReportingUnit]:
+    """The units that report, in the same order and with the same filter as unit_statuses."""
+    rows = await _fetch(
+        """
+        SELECT id, code, name, parent_id, path FROM units
+        WHERE reports = ? AND active = ? AND path LIKE ?
+        ORDER BY path
+        """,
+        [True, True, subtree_prefix(root)],
+    )
+    return [ReportingUnit(r["id"], r["code"], r["name"], r["parent_id"], r["path"]) for r in rows]
+
+
+async def unit_names(ids: Iterable[int]) -> dict[int, str]:
+    """Names of the given units (parents of reporting units may lie outside the subtree)."""
+    wanted = sorted(set(ids))
+    names: dict[int, str] = {}
+    for i in range(0, len(wanted), UNITS_PER_PAGE):
+        page = wanted[i : i + UNITS_PER_PAGE]
+        for u in await Unit.filter(id__in=page).values("id", "name"):
+            names[u["id"]] = u["name"]
+    return names
+
+
+async def reporter_contacts(root: Unit | None) -> dict[int, list[tuple[str, str]]]:
+    """Active reporters (the cells' secretaries) of each unit under `root`: (name, phone)."""
+    rows = await _fetch(
+        """
+        SELECT m.unit_id, m.name, m.phone FROM members m
+        JOIN units u ON u.id = m.unit_id
+        WHERE m.active = ? AND m.role = ? AND u.path LIKE ?
+        ORDER BY m.id
+        """,
+        [True, Role.REPORTER.value, subtree_prefix(root)],
+    )
+    out: dict[int, list[tuple[str, str]]] = {}
+    for r in rows:
+        out.setdefault(r["unit_id"], []).append((r["name"], r["phone"] or ""))
+    return out
+
+
+def _json(value: Any) -> dict[str, Any]:
+    if isinstance(value, dict):
+        return value
+    return json.loads(value) if value else {}
+
+
+def _date(value: Any) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(str(value))
+
+
+async def activity_rows(
+    unit_ids: Sequence[int],
+    *,
+    period_id: int | None = None,
+    start: date | None = None,
+    end: date | None = None,
+) -> AsyncIterator[ActivityRow]:
+    """Live activities of the given units, unit by unit in the order given, then by activity
+    date: those of `period_id`, or those whose activity date lies in [start, end]."""
+    scope: list[Any]
+    if period_id is not None:
+        where, scope = "a.period_id = ?", [period_id]
+    elif start is not None and end is not None:
+        where, scope = "a.activity_date >= ? AND a.activity_date <= ?", [start, end]
+    else:
+        raise ValueError("activity_rows needs a period or a date range")
+    for i in range(0, len(unit_ids), UNITS_PER_PAGE):
+        page = list(unit_ids[i : i + UNITS_PER_PAGE])
+        marks = ", ".join("?" * len(page))
+        rows = await _fetch(
+            f"""
+            SELECT a.id, a.unit_id, a.kind_id, a.activity_date, a.data, a.version,
+                   a.created_at, a.updated_at, m.name AS reporter
+            FROM activities a JOIN members m ON m.id = a.reporter_id
+            WHERE a.unit_id IN ({marks}) AND {where} AND a.deleted_at IS NULL
+            ORDER BY a.unit_id, a.activity_date, a.id
+            """,
+            [*page, *scope],
+        )
+        by_unit: dict[int, list[dict[str, Any]]] = {}
+        for r in rows:
+            by_unit.setdefault(r["unit_id"], []).append(r)
+        del rows
+        for unit_id in page:
+            for r in by_unit.pop(unit_id, ()):
+                yield ActivityRow(
+                    id=r["id"],
+                    unit_id=unit_id,
+                    kind_id=r["kind_id"],
+                    activity_date=_date(r["activity_date"]),
+                    data=_json(r["data"]),
+                    version=r["version"],
+                    created_at=_dt(r["created_at"]) or datetime.min,
+                    updated_at=_dt(r["updated_at"]) or datetime.min,
+                    reporter=r["reporter"],
+                )
