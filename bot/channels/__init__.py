@@ -1,1 +1,34 @@
-"""Channel adapters: each turns its platform's updates into Incoming and Replies into platform calls."""
+"""Channel adapters: each turns its platform's updates into Incoming and Replies into platform calls.
+
+Besides answering, a channel delivers proactive messages (reminders, escalations, digests) for the
+outbox sender through `deliver`, and says how it went in a `Delivery`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Protocol
+
+from handlers.messages import Reply
+
+
+class DeliveryStatus(StrEnum):
+    SENT = "sent"
+    FAILED = "failed"  # worth another try later (network, 5xx, timeouts after retries)
+    BLOCKED = "blocked"  # the user blocked the bot / unfollowed: try their other channel
+    OUTSIDE_WINDOW = "outside_window"  # Zalo OA: no free-form message after 7 days of silence
+    QUOTA = "quota"  # this bot's message quota is spent: try another channel, or later
+
+
+@dataclass(frozen=True)
+class Delivery:
+    status: DeliveryStatus
+    detail: str = ""
+
+
+class Deliverer(Protocol):
+    """What the outbox sender needs of a channel."""
+
+    name: str  # the Identity.channel value it serves, e.g. "telegram", "zalo_bot", "zalo_oa"
+
+    async def deliver(self, external_id: str, account: str, replies: list[Reply]) -> Delivery: ...
