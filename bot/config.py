@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from functools import lru_cache
 from pathlib import Path
 
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from handlers.reminders import ReminderPlan
 from models.periods import ReportRules
 
 
@@ -39,6 +41,18 @@ class Settings(BaseSettings):
     web_host: str = "127.0.0.1"
     web_port: int = 8080
 
+    # Reminders (see README: the reminder plan)
+    remind_before_days: int = Field(3, ge=0, le=30)
+    remind_every_days: int = Field(2, ge=1, le=30)
+    escalate_after_days: int = Field(5, ge=1, le=60)
+    digest: str = Field("weekly", pattern="^(daily|weekly|off)$")
+    digest_weekday: int = Field(1, ge=1, le=7, description="1 = Monday ... 7 = Sunday")
+    remind_hour: int = Field(8, ge=0, le=23)
+    quiet_hours: str = Field("21-7", pattern=r"^\d{1,2}-\d{1,2}$")
+    days_off: str = "7"  # weekdays without reminders, 1 = Monday ... 7 = Sunday
+    holidays: str = "01/01,30/04,01/05,02/09"  # dd/mm every year, dd/mm/yyyy, or a-b ranges
+    snooze_hours: int = Field(24, ge=1, le=240)
+
     log_level: str = "INFO"
 
     @field_validator("period_months")
@@ -59,8 +73,44 @@ class Settings(BaseSettings):
         )
 
     @property
+    def reminder_plan(self) -> ReminderPlan:
+        start, end = (int(x) for x in self.quiet_hours.split("-"))
+        return ReminderPlan(
+            before_days=self.remind_before_days,
+            every_days=self.remind_every_days,
+            escalate_after_days=self.escalate_after_days,
+            digest=self.digest,
+            digest_weekday=self.digest_weekday - 1,
+            send_hour=self.remind_hour,
+            quiet_start=start,
+            quiet_end=end,
+            days_off=frozenset(int(d) - 1 for d in self.days_off.replace(" ", "").split(",") if d),
+            holidays=parse_holidays(self.holidays, date.today().year),
+            snooze_hours=self.snooze_hours,
+        )
+
+    @property
     def has_real_channels(self) -> bool:
         return bool(self.telegram_bot_token or self.zalo_bot_tokens)
+
+
+def _day(text: str, year: int) -> date:
+    parts = text.strip().split("/")
+    if len(parts) == 2:
+        parts.append(str(year))
+    return datetime.strptime("/".join(parts), "%d/%m/%Y").date()
+
+
+def parse_holidays(text: str, year: int) -> tuple[tuple[date, date], ...]:
+    """'01/01,30/04,10/02/2027-16/02/2027' → date ranges; a day without a year recurs: it is
+    given for this year and the next, so a process running over New Year keeps it."""
+    out: list[tuple[date, date]] = []
+    for item in filter(None, (p.strip() for p in text.split(","))):
+        first, _, last = item.partition("-")
+        for y in (year, year + 1) if first.count("/") == 1 else (year,):
+            a = _day(first, y)
+            out.append((a, _day(last, a.year) if last else a))
+    return tuple(out)
 
 
 @lru_cache

@@ -9,13 +9,15 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
-from handlers import menu, mine, nil, registration, report
+from handlers import menu, mine, nil, registration, remind, report
 from handlers import texts as T
 from handlers.catalog import CatalogCache
+from handlers.fields import Question
 from handlers.messages import Incoming, Reply
 from handlers.parsing import fold, match_choice
 from handlers.turn import BACK, CANCEL, Turn
@@ -25,7 +27,14 @@ from models.queries import load_identity
 
 log = logging.getLogger(__name__)
 
-FLOWS: dict[str, ModuleType] = {"menu": menu, "report": report, "nil": nil, "mine": mine}
+FLOWS: dict[str, ModuleType] = {
+    "menu": menu,
+    "report": report,
+    "nil": nil,
+    "mine": mine,
+    "remind": remind,
+}
+IDLE_FLOWS = {None, "menu", "remind"}
 CANCEL_WORDS = {"huy", "/huy", "/cancel", "thoat", "huy bo", "/thoat"}
 BACK_WORDS = {"quay lai", "/quaylai", "/back", "lai", "tro lai", "quaylai"}
 HELP_WORDS = {"/help", "/huongdan", "huong dan", "giup", "tro giup", "help", "?"}
@@ -103,6 +112,33 @@ class Engine:
         await self._save(turn)
         return turn.replies
 
+    async def proactive(
+        self,
+        channel: str,
+        account: str,
+        external_id: str,
+        text: str,
+        choices: list[tuple[str, str]],
+        state: dict[str, Any],
+    ) -> list[Reply]:
+        """A message the bot starts (a reminder), rendered for one chat. A member at rest gets
+        it as their current question, so its buttons or numbers work; a member in the middle of
+        a report keeps that report and gets the text alone."""
+        async with self._locks.setdefault(f"{channel}:{account}:{external_id}", asyncio.Lock()):
+            async with in_transaction():
+                identity = await load_identity(channel, account, external_id)
+                if identity is None:
+                    return []
+                turn = await self._new_turn(
+                    Incoming(channel, external_id, account=account), identity, self.clock()
+                )
+                if turn.flow not in IDLE_FLOWS or not choices:
+                    return [Reply(text if not choices else f"{text}\n{T.REMIND_BUSY}")]
+                turn.goto("remind", "ask", dict(state))
+                turn.ask(Question(text, choices, free=False), nav=False)
+                await self._save(turn)
+                return turn.replies
+
     async def _new_turn(self, inc: Incoming, identity: Identity, now: datetime) -> Turn:
         return Turn(
             inc=inc,
@@ -166,7 +202,7 @@ class Engine:
             turn.reask()
             return
         if folded in CANCEL_WORDS:
-            turn.finish(T.CANCELLED if turn.flow != "menu" else T.NOTHING_TO_CANCEL)
+            turn.finish(T.CANCELLED if turn.flow not in IDLE_FLOWS else T.NOTHING_TO_CANCEL)
             return
         if folded in BACK_WORDS:
             await flow.back(turn)
@@ -177,7 +213,7 @@ class Engine:
             return
         command = folded.split(" ", 1)[0] if folded.startswith("/") else ""
         if folded in MENU_WORDS or command == "/start":
-            if turn.flow == "menu":
+            if turn.flow in IDLE_FLOWS:
                 menu.show(turn)
             else:
                 turn.say(T.IN_PROGRESS.format(what=self._what(turn)))
@@ -222,7 +258,11 @@ class Engine:
             if index is not None:
                 await self._on_value(turn, flow, q["c"][index][0])
                 return
-        if q and (q.get("free") or q.get("multi")):
+        if flow is remind:  # anything but an answer to the reminder is read at the menu
+            menu.show(turn)
+            turn.replies.clear()
+            await self._on_text(turn, menu, text)
+        elif q and (q.get("free") or q.get("multi")):
             await flow.on_text(turn, text)
         elif flow is menu:
             await menu.on_text(turn, text)
@@ -235,7 +275,7 @@ class Engine:
             turn.say(T.UNKNOWN_COMMAND.format(command=text.split()[0][:40]))
             turn.reask() if turn.question else menu.show(turn)
             return
-        if turn.flow != "menu":
+        if turn.flow not in IDLE_FLOWS:
             turn.say(T.IN_PROGRESS.format(what=self._what(turn)))
             turn.reask()
             return

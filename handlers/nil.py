@@ -28,13 +28,13 @@ def _open_periods(turn: Turn) -> list[tuple[str, str]]:
 async def start(turn: Turn) -> None:
     periods = _open_periods(turn)
     if len(periods) == 1:
-        await _ask_confirm(turn, periods[0][0])
+        await ask_confirm(turn, periods[0][0])
         return
     turn.goto("nil", "period", {})
     turn.ask(Question(T.NIL_WHICH_PERIOD, [(f"p:{s}", label) for s, label in periods], free=False))
 
 
-async def _ask_confirm(turn: Turn, start_iso: str) -> None:
+async def ask_confirm(turn: Turn, start_iso: str) -> None:
     b = bounds_for(date.fromisoformat(start_iso), turn.rules)
     label = T.period_label(b.start, b.end)
     turn.goto("nil", "confirm", {"start": start_iso})
@@ -47,7 +47,7 @@ async def _ask_confirm(turn: Turn, start_iso: str) -> None:
 
 async def on_value(turn: Turn, value: str) -> None:
     if turn.step == "period" and value.startswith("p:"):
-        await _ask_confirm(turn, value[2:])
+        await ask_confirm(turn, value[2:])
     elif turn.step == "confirm" and value == YES:
         await _save(turn)
 

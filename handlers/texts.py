@@ -203,3 +203,25 @@ EXPORT_READY = (
     "{missing} đơn vị chưa báo cáo."
 )
 EXPORT_FAILED = "Chưa tạo được báo cáo. Hãy thử lại sau ít phút."
+
+# -- reminders -------------------------------------------------------------------------------
+REMIND = (
+    "Nhắc báo cáo {period}: {unit} chưa gửi báo cáo công tác tuyên truyền. {when}\n"
+    "Nếu kỳ này không có hoạt động, chọn “Không phát sinh”."
+)
+REMIND_LEFT = "Hạn nộp {deadline}, còn {days} ngày."
+REMIND_TODAY = "Hôm nay ({deadline}) là hạn cuối."
+REMIND_OVERDUE = "Đã quá hạn {days} ngày (hạn {deadline}); sổ khóa sau ngày {locks}."
+REMIND_NOW = "Báo cáo ngay"
+SNOOZE = "Nhắc tôi sau"
+SNOOZED = "Được, bot sẽ nhắc lại sau {hours} giờ."
+REMIND_BUSY = "(Bạn đang làm dở một báo cáo: trả lời tiếp câu hỏi trước đó là được.)"
+REMIND_STALE = "Kỳ báo cáo này đã khóa sổ, không cần báo cáo nữa."
+ESCALATE = (
+    "Báo cáo {period} (hạn {deadline}): {n} đơn vị thuộc {parent} chưa báo cáo, "
+    "đã quá hạn {days} ngày:\n{units}\nĐề nghị đồng chí đôn đốc."
+)
+DIGEST = (
+    "Tổng hợp báo cáo {period} thuộc {unit} (hạn {deadline}): {reported}/{total} đơn vị đã "
+    "báo cáo — {on_time} đúng hạn, {late} muộn, {nil} không phát sinh; {missing} chưa báo cáo."
+)

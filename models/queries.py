@@ -147,3 +147,31 @@ async def load_identity(channel: str, account: str, external_id: str) -> Identit
     member.unit = Unit._init_from_db(**split["u"])
     identity.member = member
     return identity
+
+
+@dataclass(frozen=True)
+class DueUnit:
+    unit_id: int
+    code: str
+    name: str
+    parent_id: int | None
+    path: str
+
+
+async def due_units(period: Period, root: Unit | None = None) -> list[DueUnit]:
+    """The one query that decides who is due: reporting units under `root` with neither a live
+    activity nor a nil report for `period`."""
+    rows = await fetch(
+        """
+        SELECT u.id, u.code, u.name, u.parent_id, u.path
+        FROM units u
+        WHERE u.reports = ? AND u.active = ? AND u.path LIKE ?
+          AND NOT EXISTS (SELECT 1 FROM activities a
+                          WHERE a.unit_id = u.id AND a.period_id = ? AND a.deleted_at IS NULL)
+          AND NOT EXISTS (SELECT 1 FROM nil_reports n
+                          WHERE n.unit_id = u.id AND n.period_id = ?)
+        ORDER BY u.path
+        """,
+        [True, True, subtree_prefix(root), period.id, period.id],
+    )
+    return [DueUnit(r["id"], r["code"], r["name"], r["parent_id"], r["path"]) for r in rows]

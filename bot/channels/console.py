@@ -12,6 +12,7 @@ from collections.abc import AsyncIterator, Iterable
 from pathlib import Path
 from typing import TextIO
 
+from bot.channels import Delivery, DeliveryStatus
 from handlers.engine import Engine
 from handlers.messages import Incoming, Photo, Reply
 
@@ -29,6 +30,21 @@ def render(reply: Reply) -> str:
     if reply.file:
         lines.append(f"   📎 {reply.file}")
     return "\n".join(lines)
+
+
+class ConsoleDeliverer:
+    """Reminders for console users are printed in the terminal."""
+
+    name = CHANNEL
+
+    def __init__(self, out: TextIO | None = None) -> None:
+        self.out = out
+
+    async def deliver(self, external_id: str, account: str, replies: list[Reply]) -> Delivery:
+        out = self.out or sys.stdout
+        print(f"\n🔔 ({external_id})", file=out)
+        await _deliver(replies, out)
+        return Delivery(DeliveryStatus.SENT)
 
 
 async def _deliver(replies: list[Reply], out: TextIO) -> None:

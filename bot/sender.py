@@ -1,0 +1,159 @@
+"""The outbox sender: claims due rows, delivers each through the member's channels in turn, and
+records what happened (sent, failed, blocked, outside the Zalo window, cancelled).
+
+Claims are leases: a row is marked "sending" until `claimed_until`; rows are claimed with
+SELECT ... FOR UPDATE SKIP LOCKED, so two processes never take the same row. A process that dies
+mid-send leaves its rows to be claimed again when the lease runs out: the one window where a
+message can go twice is a crash after the platform accepted it and before the row was marked."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from datetime import datetime, timedelta
+
+from tortoise.expressions import F, Q
+from tortoise.transactions import in_transaction
+
+from bot.channels import Deliverer, DeliveryStatus
+from handlers import remind
+from handlers import texts as T
+from handlers.engine import Engine
+from handlers.reminders import ReminderPlan
+from models import Activity, Identity, NilReport, Outbox, OutboxStatus, Period
+from models.periods import is_locked, vn_today
+
+log = logging.getLogger(__name__)
+
+REMINDER_CHOICES = [(remind.NOW, T.REMIND_NOW), (remind.NIL, T.MENU_NIL), (remind.SNOOZE, T.SNOOZE)]
+FINAL = {
+    DeliveryStatus.BLOCKED: OutboxStatus.BLOCKED,
+    DeliveryStatus.OUTSIDE_WINDOW: OutboxStatus.OUTSIDE_WINDOW,
+}
+
+
+class OutboxSender:
+    def __init__(
+        self,
+        engine: Engine,
+        deliverers: list[Deliverer],
+        plan: ReminderPlan,
+        clock: Callable[[], datetime],
+        *,
+        batch: int = 200,
+        concurrency: int = 50,
+        lease: timedelta = timedelta(minutes=10),
+        max_attempts: int = 5,
+        retry_after: timedelta = timedelta(minutes=5),
+    ) -> None:
+        self.engine = engine
+        self.deliverers = {d.name: d for d in deliverers}
+        self.plan = plan
+        self.clock = clock
+        self.batch = batch
+        self.lease = lease
+        self.max_attempts = max_attempts
+        self.retry_after = retry_after
+        self._slots = asyncio.Semaphore(concurrency)
+
+    async def drain(self) -> dict[str, int]:
+        """Send everything due now, batch after batch; counts of outcomes."""
+        counts: dict[str, int] = {}
+        while not self.plan.is_quiet(self.clock()):
+            rows = await self.claim()
+            if not rows:
+                break
+            for status in await asyncio.gather(*(self._send(r) for r in rows)):
+                counts[status] = counts.get(status, 0) + 1
+        return counts
+
+    async def claim(self) -> list[Outbox]:
+        now = self.clock()
+        async with in_transaction():
+            rows = await (
+                Outbox.filter(
+                    Q(status=OutboxStatus.PENDING, not_before__lte=now)
+                    | Q(status=OutboxStatus.SENDING, claimed_until__lt=now)
+                )
+                .order_by("id")
+                .limit(self.batch)
+                .select_for_update(skip_locked=True)
+            )
+            if rows:
+                await Outbox.filter(id__in=[r.id for r in rows]).update(
+                    status=OutboxStatus.SENDING,
+                    claimed_until=now + self.lease,
+                    attempts=F("attempts") + 1,
+                )
+        return list(rows)
+
+    async def _still_due(self, row: Outbox) -> bool:
+        """A reminder stops as soon as the unit reports or files nil, or the period locks."""
+        if row.category != "reminder":
+            return True
+        period = await Period.get_or_none(id=row.payload.get("period", 0))
+        unit = row.payload.get("unit")
+        if period is None or is_locked(period, vn_today(self.clock())):
+            return False
+        reported = await Activity.exists(unit_id=unit, period_id=period.id, deleted_at=None)
+        return not (reported or await NilReport.exists(unit_id=unit, period_id=period.id))
+
+    async def _send(self, row: Outbox) -> str:
+        async with self._slots:
+            try:
+                return await self._deliver(row)
+            except Exception as e:  # one bad row must not stop the others
+                log.exception("outbox %s failed", row.key)
+                await self._finish(row, OutboxStatus.FAILED, "", f"{type(e).__name__}: {e}")
+                return OutboxStatus.FAILED
+
+    async def _deliver(self, row: Outbox) -> str:
+        if not await self._still_due(row):
+            await self._finish(row, OutboxStatus.CANCELLED, "", "đã báo cáo hoặc kỳ đã khóa")
+            return OutboxStatus.CANCELLED
+        identities = await Identity.filter(member_id=row.member_id, blocked_at=None).order_by(
+            "-state_updated_at", "id"
+        )
+        choices = REMINDER_CHOICES if row.category == "reminder" else []
+        state = {"period": row.payload.get("period"), "snooze_hours": self.plan.snooze_hours}
+        outcomes: list[tuple[str, DeliveryStatus, str]] = []
+        for ident in identities:
+            deliverer = self.deliverers.get(ident.channel)
+            if deliverer is None:
+                continue
+            replies = await self.engine.proactive(
+                ident.channel, ident.account, ident.external_id, row.text, choices, state
+            )
+            result = await deliverer.deliver(ident.external_id, ident.account, replies)
+            outcomes.append((ident.channel, result.status, result.detail))
+            if result.status == DeliveryStatus.SENT:
+                await self._finish(row, OutboxStatus.SENT, ident.channel, "", sent=True)
+                return OutboxStatus.SENT
+            if result.status == DeliveryStatus.BLOCKED:
+                await Identity.filter(id=ident.id).update(blocked_at=self.clock())
+        error = "; ".join(f"{c}: {s} {d}".strip() for c, s, d in outcomes) or "không có kênh nào"
+        retryable = any(s in (DeliveryStatus.FAILED, DeliveryStatus.QUOTA) for _, s, _ in outcomes)
+        attempt = row.attempts + 1  # the claim counted this attempt in the database
+        if retryable and attempt < self.max_attempts:
+            await Outbox.filter(id=row.id).update(
+                status=OutboxStatus.PENDING,
+                claimed_until=None,
+                last_error=error[:300],
+                not_before=self.plan.not_before(self.clock() + self.retry_after * attempt),
+            )
+            return "retry"
+        final = next((FINAL[s] for _, s, _ in outcomes if s in FINAL), OutboxStatus.FAILED)
+        await self._finish(row, final, outcomes[-1][0] if outcomes else "", error)
+        return final
+
+    async def _finish(
+        self, row: Outbox, status: OutboxStatus, channel: str, error: str, sent: bool = False
+    ) -> None:
+        await Outbox.filter(id=row.id).update(
+            status=status,
+            channel=channel,
+            last_error=error[:300],
+            claimed_until=None,
+            sent_at=self.clock() if sent else None,
+        )
