@@ -32,7 +32,7 @@ async def start(turn: Turn) -> None:
         return
     choices = []
     for a in activities:
-        kind = turn.catalog.kind_by_id(a.kind_id)  # type: ignore[attr-defined]
+        kind = turn.catalog.kind_by_id(a.kind_id)
         choices.append(
             (
                 f"a:{a.id}",
@@ -69,7 +69,7 @@ async def on_value(turn: Turn, value: str) -> None:
         activity = await _load(turn, int(value[2:]))
         if activity is None:
             return
-        kind = turn.catalog.kind_by_id(activity.kind_id)  # type: ignore[attr-defined]
+        kind = turn.catalog.kind_by_id(activity.kind_id)
         assert kind is not None
         text = "\n".join(
             [
@@ -85,7 +85,7 @@ async def on_value(turn: Turn, value: str) -> None:
         if activity is None:
             return
         if value == EDIT:
-            kind = turn.catalog.kind_by_id(activity.kind_id)  # type: ignore[attr-defined]
+            kind = turn.catalog.kind_by_id(activity.kind_id)
             assert kind is not None
             report.start_edit(turn, activity, kind)
         elif value == DELETE:

@@ -153,7 +153,7 @@ async def plan_sweep(now: datetime, rules: ReportRules, plan: ReminderPlan) -> S
             for m in reporters:
                 if m.id in snoozed:
                     continue
-                unit = by_unit[m.unit_id]  # type: ignore[attr-defined]
+                unit = by_unit[m.unit_id]
                 result.planned.append(
                     Planned(
                         f"remind:{period.id}:{current}:{m.id}",
@@ -186,7 +186,7 @@ async def _escalations(period: Period, due: list[Any], overdue: int) -> list[Pla
     out = []
     label = T.period_label(period.start, period.end)
     for s in supervisors:
-        names = late_by_parent[s.unit_id]  # type: ignore[attr-defined]
+        names = late_by_parent[s.unit_id]
         lines = [f"• {n}" for n in names[:40]]
         if len(names) > 40:
             lines.append(T.LATE_MORE.format(n=len(names) - 40))
@@ -195,12 +195,12 @@ async def _escalations(period: Period, due: list[Any], overdue: int) -> list[Pla
             deadline=T.fmt_date(period.deadline),
             n=len(names),
             parent=parents[s.unit_id].name,
-            days=overdue,  # type: ignore[attr-defined]
+            days=overdue,
             units="\n".join(lines),
         )
         out.append(
             Planned(
-                f"escalate:{period.id}:{s.unit_id}:{s.id}",  # type: ignore[attr-defined]
+                f"escalate:{period.id}:{s.unit_id}:{s.id}",
                 s.id,
                 s.name,
                 "escalation",

@@ -51,6 +51,7 @@ class Member(Model):
     )
     active = fields.BooleanField(default=True)
     created_at = fields.DatetimeField(auto_now_add=True)
+    unit_id: int
 
     class Meta:
         table = "members"
@@ -79,6 +80,7 @@ class Identity(Model):
     state: fields.Field[dict[str, Any]] = fields.JSONField(default=dict)
     state_version = fields.IntField(default=0)
     state_updated_at = fields.DatetimeField(null=True)
+    member_id: int
 
     class Meta:
         table = "identities"
@@ -181,6 +183,10 @@ class Activity(Model):
     deleted_at = fields.DatetimeField(null=True)
     # The draft's token: a second confirm of the same draft cannot insert a second row.
     draft_token = fields.CharField(max_length=40, null=True, unique=True)
+    unit_id: int
+    kind_id: int
+    period_id: int
+    reporter_id: int
 
     class Meta:
         table = "activities"
@@ -280,6 +286,7 @@ class Outbox(Model):
     created_at = fields.DatetimeField(auto_now_add=True)
     sent_at = fields.DatetimeField(null=True)
     last_error = fields.CharField(max_length=300, default="")
+    member_id: int
 
     class Meta:
         table = "outbox"
