@@ -190,7 +190,12 @@ class Activity(Model):
 
     class Meta:
         table = "activities"
-        indexes = (("unit_id", "period_id"), ("period_id", "kind_id"))
+        # (period, unit, deleted_at) lets the due list read the index alone, never the rows.
+        indexes = (
+            ("unit_id", "period_id"),
+            ("period_id", "kind_id"),
+            ("period_id", "unit_id", "deleted_at"),
+        )
 
     @property
     def receipt(self) -> str:
