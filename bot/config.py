@@ -37,6 +37,23 @@ class Settings(BaseSettings):
     telegram_base_file_url: str = "https://api.telegram.org/file/bot"
     telegram_webhook_secret: str = ""
     zalo_bot_tokens: str = ""
+    zalo_bot_base_url: str = "https://bot-api.zaloplatforms.com/bot"
+    zalo_bot_webhook_secret: str = ""
+    zalo_bot_monthly_quota: int = Field(3000, ge=1)
+    zalo_bot_quota_warn: float = Field(0.8, gt=0, le=1)
+    # Zalo Official Account (API v3): on when ZALO_OA_ID is set
+    zalo_oa_id: str = ""
+    zalo_app_id: str = ""
+    zalo_app_secret: str = ""
+    zalo_oa_secret_key: str = ""
+    zalo_oa_refresh_token: str = ""
+    zalo_oa_access_token: str = ""
+    zalo_oa_api_url: str = "https://openapi.zalo.me"
+    zalo_oauth_url: str = "https://oauth.zaloapp.com"
+    zalo_oa_max_buttons: int = Field(5, ge=0, le=20)
+    # Signed links for files sent to Zalo users
+    download_link_secret: str = ""
+    download_link_hours: int = Field(24, ge=1, le=24 * 30)
     public_url: str = ""
     web_host: str = "127.0.0.1"
     web_port: int = 8080
@@ -91,7 +108,7 @@ class Settings(BaseSettings):
 
     @property
     def has_real_channels(self) -> bool:
-        return bool(self.telegram_bot_token or self.zalo_bot_tokens)
+        return bool(self.telegram_bot_token or self.zalo_bot_tokens or self.zalo_oa_id)
 
 
 def _day(text: str, year: int) -> date:

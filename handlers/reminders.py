@@ -250,6 +250,22 @@ async def _digests(today: date, rules: ReportRules) -> list[Planned]:
     return out
 
 
+async def notify_admins(key: str, text: str, now: datetime) -> int:
+    """A notice to every reachable admin through the outbox (a Zalo bot nearing its quota, say),
+    written once per `key`."""
+    admins = await _reachable(await Member.filter(role=Role.ADMIN, active=True))
+    await Outbox.bulk_create(
+        [
+            Outbox(
+                key=f"{key}:{a.id}", member_id=a.id, category="notice", text=text, not_before=now
+            )
+            for a in admins
+        ],
+        ignore_conflicts=True,
+    )
+    return len(admins)
+
+
 async def sweep(
     now: datetime, rules: ReportRules, plan: ReminderPlan, *, dry_run: bool = False
 ) -> SweepResult:

@@ -197,7 +197,9 @@ EXPORT_STARTED = "Đang tạo báo cáo…"
 EXPORT_BAD_MONTH = (
     "Chưa hiểu tháng “{text}”. Hãy gõ tháng và năm sau lệnh, ví dụ: /xuatbaocao 11/2026"
 )
-EXPORT_FUTURE_MONTH = "Tháng {month} chưa tới nên chưa có gì để xuất. Hãy chọn tháng này hoặc tháng trước."
+EXPORT_FUTURE_MONTH = (
+    "Tháng {month} chưa tới nên chưa có gì để xuất. Hãy chọn tháng này hoặc tháng trước."
+)
 EXPORT_READY = (
     "Báo cáo {period} của {unit}: {units} đơn vị, {activities} hoạt động, "
     "{missing} đơn vị chưa báo cáo."
@@ -225,3 +227,29 @@ DIGEST = (
     "Tổng hợp báo cáo {period} thuộc {unit} (hạn {deadline}): {reported}/{total} đơn vị đã "
     "báo cáo — {on_time} đúng hạn, {late} muộn, {nil} không phát sinh; {missing} chưa báo cáo."
 )
+
+# -- Zalo (what the Zalo adapters themselves show) -------------------------------------------
+ZL_ANSWER_FEW = "Trả lời {numbers} hoặc {last}."
+ZL_ANSWER_MANY = "Trả lời một số từ 1 đến {n}, hoặc gõ tên mục."
+ZL_PHOTO_TOO_BIG = "Ảnh quá lớn (tối đa {mb} MB), bot không nhận được. Hãy gửi ảnh nhỏ hơn."
+ZL_PHOTO_FAILED = "Chưa tải được ảnh về. Hãy gửi lại sau ít phút."
+ZL_FILE_LINK = "Tải tệp {name} tại đây (liên kết dùng được đến {until}):\n{url}"
+ZL_FILE_UNAVAILABLE = "Chưa gửi được tệp qua Zalo. Hãy nhờ quản trị viên lấy tệp trên máy chủ."
+# For the admins (written to the outbox once the reminders work connects the hook).
+ZL_QUOTA_WARNING = (
+    "Bot Zalo {bot}{unit} đã gửi {sent}/{quota} tin nhắn trong tháng {month}, sắp hết hạn mức. "
+    "Hãy tạo thêm bot hoặc chuyển bớt người dùng sang kênh khác."
+)
+ZL_QUOTA_EXHAUSTED = (
+    "Bot Zalo {bot}{unit} đã hết hạn mức tin nhắn (tháng {month}): tin nhắn qua bot này "
+    "tạm thời không gửi được."
+)
+
+
+def zalo_answer_hint(n: int) -> str:
+    """'Trả lời 1, 2 hoặc 3.' under a numbered list of n options on Zalo."""
+    if n <= 1:
+        return ""
+    if n <= 5:
+        return ZL_ANSWER_FEW.format(numbers=", ".join(str(i) for i in range(1, n)), last=n)
+    return ZL_ANSWER_MANY.format(n=n)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from handlers.messages import Reply
 
@@ -26,6 +26,7 @@ class Delivery:
     detail: str = ""
 
 
+@runtime_checkable
 class Deliverer(Protocol):
     """What the outbox sender needs of a channel."""
 

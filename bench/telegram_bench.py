@@ -1,0 +1,313 @@
+"""The Telegram channel under load, beside a bare python-telegram-bot echo bot, in one run.
+
+    python bench/telegram_bench.py [--users 40] [--reports 2] [--rate 100]
+
+The fake Bot API server (tests/fakes) and the simulated users run in this process; each bot runs
+in a child process of its own, polling the fake server over loopback, so a bot has a core to
+itself as it would in production:
+
+1. the full bot (bot.channels.telegram on a fresh SQLite file): every user completes `--reports`
+   broadcast reports by button taps, typed numbers and a photo (downloaded via getFile);
+   then the same bot receiving by webhook on the project's web server (fresh reports, same DB);
+2. a bare PTB echo bot (ApplicationBuilder defaults, one MessageHandler) gets as many updates.
+
+Each is measured twice: saturation (users answer the moment the bot's question arrives: updates
+per second) and steady load (`--rate` updates/s in all: latency from the update being available
+to the bot's first message in reply, p50/p95). Telegram's rate limits are lifted for the full
+bot (30 messages/s would cap both bots alike and measure nothing). Prints figures; asserts
+nothing."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import signal
+import socket
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
+
+from fakes.telegram_server import TOKEN, Call, FakeTelegram, FakeUser  # noqa: E402
+
+REPORT = [
+    ("press", "Phát thanh loa"),
+    ("press", "Hôm nay"),
+    ("text", "3"),
+    ("text", "90"),
+    ("press", "Nghị quyết Đại hội"),
+    ("press", "Xong"),
+    ("text", "Cụm loa trung tâm"),
+    ("press", "Bỏ qua"),
+    ("photo", ""),
+    ("press", "Xong"),
+    ("press", "Lưu báo cáo"),
+]
+FIRST_USER = 100_000
+
+
+# -- the bots (child processes) ----------------------------------------------------------------
+
+
+async def run_full_bot(base: str, database: str, media: str, web_port: int) -> None:
+    """The product's channel as `baocao run` starts it; a webhook when `web_port` is given."""
+    from bot.channels.telegram import TelegramChannel, TelegramConfig
+    from bot.channels.telegram_send import SendPolicy
+    from bot.db import close_db, init_db
+    from bot.web import WebServer
+    from handlers.catalog import seed_catalog
+    from handlers.engine import Engine
+    from models.periods import ReportRules
+
+    await init_db(database, apply_migrations=False)
+    await seed_catalog()
+    unlimited = SendPolicy(overall_per_second=1e6, overall_burst=10**6, chat_per_second=1e6)
+    config = TelegramConfig(
+        token=TOKEN,
+        base_url=f"{base}/bot",
+        base_file_url=f"{base}/file/bot",
+        send=unlimited,
+        webhook_secret="bench-secret" if web_port else "",
+        public_url=f"http://127.0.0.1:{web_port}",
+    )
+    channel = TelegramChannel(Engine(ReportRules(), Path(media)), config)
+    web_server = WebServer("127.0.0.1", web_port)
+    web_server.add_routes(channel.name, channel.web_routes())
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    loop.add_signal_handler(signal.SIGTERM, stop.set)
+    if web_port:
+        await web_server.start()
+    await channel.start()
+    await stop.wait()
+    await web_server.stop()
+    await channel.stop()
+    await close_db()
+
+
+def run_echo_bot(base: str) -> None:
+    from telegram import Update
+    from telegram.ext import ApplicationBuilder, ContextTypes, MessageHandler, filters
+
+    async def echo(update: Update, _: ContextTypes.DEFAULT_TYPE) -> None:
+        assert update.message is not None and update.message.text is not None
+        await update.message.reply_text(update.message.text)
+
+    app = (
+        ApplicationBuilder()
+        .token(TOKEN)
+        .base_url(f"{base}/bot")
+        .base_file_url(f"{base}/file/bot")
+        .build()
+    )
+    app.add_handler(MessageHandler(filters.TEXT, echo))
+    app.run_polling(poll_interval=0, timeout=10)
+
+
+# -- the users (this process) ------------------------------------------------------------------
+
+
+@dataclass
+class Run:
+    """Users walking their scripts against one bot; each turn starts when the last one ended."""
+
+    server: FakeTelegram
+    users: list[FakeUser]
+    script: list[tuple[str, str]]
+    turn_ended: Callable[[Call], bool]
+    think: float = 0.0  # seconds a user waits before answering
+    latencies: list[float] = field(default_factory=list)
+    _pushed_at: dict[int, float] = field(default_factory=dict)
+    _step: dict[int, int] = field(default_factory=dict)
+    _tasks: set[asyncio.Task[None]] = field(default_factory=set)
+    _done: asyncio.Event = field(default_factory=asyncio.Event)
+    _left: int = 0
+    _photos: int = 0
+
+    def on_call(self, call: Call) -> None:
+        chat = call.chat_id
+        if chat not in self._step or call.method not in ("sendMessage", "sendDocument"):
+            return
+        if chat in self._pushed_at:
+            self.latencies.append(time.perf_counter() - self._pushed_at.pop(chat))
+        if self.turn_ended(call):
+            task = asyncio.get_running_loop().create_task(self._next(self.users_by_id[chat]))
+            self._tasks.add(task)
+            task.add_done_callback(self._tasks.discard)
+
+    async def _next(self, user: FakeUser) -> None:
+        i = self._step[user.id]
+        if i >= len(self.script):
+            self._left -= 1
+            if not self._left:
+                self._done.set()
+            return
+        self._step[user.id] = i + 1
+        if self.think and i:
+            await asyncio.sleep(self.think)
+        kind, value = self.script[i]
+        if kind == "text":
+            update = user.text(value)
+        elif kind == "press":
+            update = user.press(value)
+        else:
+            self._photos += 1
+            update = user.photo(b"\xff\xd8\xff\xe0" + self._photos.to_bytes(8, "big") * 400)
+        self._pushed_at[user.id] = time.perf_counter()
+        await self.server.push(update)
+
+    async def go(self) -> float:
+        self.users_by_id = {u.id: u for u in self.users}
+        self._step = {u.id: 0 for u in self.users}
+        self._left = len(self.users)
+        self.server.on_call = self.on_call
+        started = time.perf_counter()
+        for user in self.users:
+            await self._next(user)
+            if self.think:  # spread the first messages over one think time
+                await asyncio.sleep(self.think / len(self.users))
+        await self._done.wait()
+        self.server.on_call = None
+        return time.perf_counter() - started
+
+
+def process_cpu(pid: int | None) -> float:
+    """CPU seconds a child has used (Linux): a bot's cost per update, whatever else the machine
+    is doing at the time."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return float("nan")
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def pct(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(p / 100 * len(ordered)))] * 1000
+
+
+async def measure(
+    name: str,
+    child: list[str],
+    script: list[tuple[str, str]],
+    ended: Callable[[Call], bool],
+    args: argparse.Namespace,
+) -> dict[str, float]:
+    server = FakeTelegram()
+    await server.start()
+    base = f"http://127.0.0.1:{server.port}"
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable, __file__, *child, "--base", base, env=env
+    )
+    try:
+        if "--port" in child:
+            await server.wait_webhook()
+        else:
+            await server.wait_polling()
+        figures: dict[str, float] = {}
+        # The same users in both phases: their message ids go on counting, as on a phone.
+        # A later run on the same database must not look like repeats of the earlier one.
+        first_id = int(time.time() * 1000) % 10**9
+        users = [FakeUser(server, FIRST_USER + i, first_id=first_id) for i in range(args.users)]
+        for phase, think in (("saturation", 0.0), ("steady", args.users / args.rate)):
+            run = Run(server, users, script, ended, think=think)
+            cpu_before = process_cpu(proc.pid)
+            elapsed = await run.go()
+            n = len(run.latencies)
+            cpu = (process_cpu(proc.pid) - cpu_before) / n * 1000
+            figures[f"{phase}_rate"] = n / elapsed
+            figures[f"{phase}_cpu"] = cpu
+            figures[f"{phase}_p50"] = pct(run.latencies, 50)
+            figures[f"{phase}_p95"] = pct(run.latencies, 95)
+            print(
+                f"{name:>9} {phase:<10} {n:5d} updates in {elapsed:6.2f} s: "
+                f"{n / elapsed:7.1f} updates/s; update→reply p50 {pct(run.latencies, 50):6.1f} ms,"
+                f" p95 {pct(run.latencies, 95):6.1f} ms, max {pct(run.latencies, 100):6.1f} ms;"
+                f" bot CPU {cpu:4.1f} ms/update",
+                flush=True,
+            )
+        return figures
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        await asyncio.wait_for(proc.wait(), 30)
+        await server.stop()
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def is_question(call: Call) -> bool:
+    return bool(call.inline)
+
+
+async def prepare(database: str, users: int) -> None:
+    from bot.db import close_db, init_db
+    from handlers.catalog import seed_catalog
+    from handlers.registration import link_identity
+    from models import Member, Unit
+
+    await init_db(database)
+    await seed_catalog()
+    root = await Unit.create(code="ROOT", name="Tỉnh ủy Bench", reports=False, path="/")
+    root.path = f"/{root.id}/"
+    await root.save()
+    for i in range(users):
+        unit = await Unit.create(code=f"C{i}", name=f"Chi bộ {i}", parent=root, depth=1)
+        unit.path = f"{root.path}{unit.id}/"
+        await unit.save()
+        member = await Member.create(name=f"Người {i}", phone=f"09{i:08d}", unit=unit)
+        await link_identity(member, "telegram", str(FIRST_USER + i))
+    await close_db()
+
+
+async def main(args: argparse.Namespace) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        database = f"sqlite://{tmp}/bench.sqlite3"
+        await prepare(database, args.users)
+        script = [("text", "/start"), *REPORT * args.reports]
+        print(
+            f"{args.users} users, {len(script)} updates each; steady load {args.rate:.0f} updates/s",
+            flush=True,
+        )
+        full_bot = ["--child", "full", "--db", database, "--media", f"{tmp}/media"]
+        full = await measure("full bot", full_bot, script, is_question, args)
+        hook = ["--port", str(free_port())]
+        await measure("+webhook", [*full_bot, *hook], script, is_question, args)
+        echo_script = [("text", f"tin nhắn {i}") for i in range(len(script))]
+        echo = await measure("echo bot", ["--child", "echo"], echo_script, lambda c: True, args)
+    ratio = full["saturation_rate"] / echo["saturation_rate"]
+    cpu_ratio = echo["saturation_cpu"] / full["saturation_cpu"]
+    print(
+        f"full / echo at saturation: {ratio:.2f} by wall clock, {cpu_ratio:.2f} by CPU per update"
+        f" (target ≥ 0.5); full bot p95 at {args.rate:.0f} updates/s:"
+        f" {full['steady_p95']:.1f} ms (target < 50)"
+    )
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--users", type=int, default=40)
+    parser.add_argument("--reports", type=int, default=2)
+    parser.add_argument("--rate", type=float, default=100.0, help="updates/s in the steady phase")
+    parser.add_argument("--child", choices=["full", "echo"])
+    parser.add_argument("--base")
+    parser.add_argument("--db")
+    parser.add_argument("--media")
+    parser.add_argument("--port", type=int, default=0)
+    args = parser.parse_args()
+    if args.child == "full":
+        asyncio.run(run_full_bot(args.base, args.db, args.media, args.port))
+    elif args.child == "echo":
+        run_echo_bot(args.base)
+    else:
+        asyncio.run(main(args))

@@ -1,0 +1,409 @@
+"""The Telegram channel: updates from the Bot API (long polling, or a webhook on the project's web
+server) become `Incoming`; the engine's replies become messages with inline keyboards.
+
+update ─► _receive (drop repeats, private chats only) ─► per-user queue ─► _process
+  _process: answer the button press ─► download a photo ─► engine.handle ─► send_replies
+  send_replies: render (telegram_render) ─► paced, retried Bot API calls (telegram_send)
+The outbox sender reaches Telegram users through `deliver` (bot.channels.Deliverer).
+
+PTB is used for its client, types and Updater only: conversation state stays in the engine."""
+
+from __future__ import annotations
+
+import asyncio
+import hmac
+import logging
+import time
+from collections import OrderedDict
+from collections.abc import Awaitable, Callable
+from dataclasses import replace
+from datetime import timedelta
+from typing import Any
+
+from aiohttp import web
+from telegram import BotCommand, CallbackQuery, Message, PhotoSize, Update
+from telegram.constants import ChatType
+from telegram.error import Forbidden, TelegramError
+from telegram.ext import Application, ApplicationBuilder, ContextTypes, TypeHandler
+
+from bot.channels import Delivery, DeliveryStatus
+from bot.channels.queues import ChatQueues
+from bot.channels.telegram_config import (
+    ALLOWED_UPDATES,
+    CHANNEL,
+    SECRET_HEADER,
+    WEBHOOK_PATH,
+    TelegramConfig,
+)
+from bot.channels.telegram_render import (
+    BUTTON_COMMANDS,
+    Outgoing,
+    contact_keyboard,
+    menu_keyboard,
+    plan,
+    with_pressed,
+)
+from bot.channels.telegram_send import Pacer, Sleep
+from handlers import texts as T
+from handlers.engine import Engine
+from handlers.messages import Incoming, Location, Photo, Reply
+from models import Identity
+
+log = logging.getLogger(__name__)
+
+MAX_DOWNLOAD = 20 * 1024 * 1024  # getFile serves at most 20 MB
+SEEN_UPDATES = 10_000
+SENT = Delivery(DeliveryStatus.SENT)
+
+
+def _remember(lru: OrderedDict[int, None], key: int, cap: int) -> None:
+    lru[key] = None
+    lru.move_to_end(key)
+    if len(lru) > cap:
+        lru.popitem(last=False)
+
+
+class TelegramChannel:
+    name = CHANNEL
+
+    def __init__(
+        self,
+        engine: Engine,
+        config: TelegramConfig,
+        *,
+        sleep: Sleep = asyncio.sleep,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.engine = engine
+        self.config = config
+        self.pacer = Pacer(config.send, sleep=sleep, clock=clock)
+        timeout = config.request_timeout
+        builder = (
+            ApplicationBuilder()
+            .token(config.token)
+            .base_url(config.base_url)
+            .base_file_url(config.base_file_url)
+            .rate_limiter(self.pacer)
+            .job_queue(None)
+            .read_timeout(timeout)
+            .write_timeout(timeout)
+            .connect_timeout(timeout)
+            .pool_timeout(timeout)
+        )
+        if config.webhook:
+            builder = builder.updater(None)  # our aiohttp server receives the updates
+        self.application: Application[Any, Any, Any, Any, Any, Any] = builder.build()
+        self.application.add_handler(TypeHandler(Update, self._receive))
+        self._queues: ChatQueues[Update] = ChatQueues(self._process, config.max_parallel)
+        self._follow_ups: set[asyncio.Task[None]] = set()
+        self._seen: OrderedDict[int, None] = OrderedDict()
+        # Chats that have the persistent menu keyboard (since this process started).
+        self._has_menu: OrderedDict[int, None] = OrderedDict()
+        self._accepting = False
+
+    @property
+    def bot(self) -> Any:
+        return self.application.bot
+
+    # -- life cycle ------------------------------------------------------------------------------
+
+    async def start(self) -> None:
+        app = self.application
+        await app.initialize()  # getMe: a wrong token fails here
+        try:
+            await self._start(app)
+        except BaseException:
+            await app.shutdown()
+            raise
+        self._accepting = True
+
+    async def _start(self, app: Application[Any, Any, Any, Any, Any, Any]) -> None:
+        try:
+            await self.bot.set_my_commands([BotCommand(c, d) for c, d in T.TG_COMMANDS.items()])
+        except TelegramError as e:
+            log.warning("could not set the bot's command menu: %s", e)
+        if self.config.webhook:
+            await self.bot.set_webhook(
+                self.config.webhook_url,
+                secret_token=self.config.webhook_secret,
+                allowed_updates=ALLOWED_UPDATES,
+            )
+            log.info("Telegram webhook set to %s", self.config.webhook_url)
+        else:
+            assert app.updater is not None
+            await app.updater.start_polling(
+                timeout=timedelta(seconds=self.config.poll_timeout),
+                allowed_updates=ALLOWED_UPDATES,
+            )
+            log.info("Telegram long polling started as @%s", self.bot.username)
+        await app.start()
+
+    async def stop(self) -> None:
+        """Stop taking updates, finish those already taken, then close the client. The webhook
+        stays set: Telegram keeps updates for 24 h and another process may serve them."""
+        self._accepting = False
+        app = self.application
+        if app.updater is not None and app.updater.running:
+            await app.updater.stop()
+        if app.running:
+            await app.stop()  # hands the updates still queued to _receive
+        await self._queues.close(self.config.shutdown_timeout)
+        if self._follow_ups:
+            _, pending = await asyncio.wait(self._follow_ups, timeout=self.config.shutdown_timeout)
+            for task in pending:
+                task.cancel()
+        await app.shutdown()
+
+    async def settled(self) -> None:
+        """Wait until every update received so far is handled and answered (tests, bench)."""
+        while True:
+            await self.application.update_queue.join()
+            await self._queues.join()
+            if self._follow_ups:
+                await asyncio.gather(*self._follow_ups, return_exceptions=True)
+            elif self.application.update_queue.empty() and not self._queues.busy:
+                return
+
+    # -- receiving -------------------------------------------------------------------------------
+
+    def web_routes(self) -> list[web.RouteDef]:
+        return [web.post(WEBHOOK_PATH, self._webhook)] if self.config.webhook else []
+
+    async def _webhook(self, request: web.Request) -> web.Response:
+        given = request.headers.get(SECRET_HEADER)
+        if given is None:
+            return web.Response(status=401)
+        if not hmac.compare_digest(given.encode(), self.config.webhook_secret.encode()):
+            return web.Response(status=403)
+        if not self._accepting:
+            return web.Response(status=503)  # Telegram will deliver it again
+        try:
+            update = Update.de_json(await request.json(), self.bot)
+        except (ValueError, TypeError, KeyError, AttributeError):
+            return web.Response(status=400)
+        # Answer at once and handle the update in the background: Telegram waits for no reply.
+        await self.application.update_queue.put(update)
+        return web.Response(status=200)
+
+    async def _receive(self, update: Update, _: ContextTypes.DEFAULT_TYPE) -> None:
+        if update.update_id in self._seen:  # a webhook delivered again
+            log.info("repeated update %s ignored", update.update_id)
+            return
+        _remember(self._seen, update.update_id, SEEN_UPDATES)
+        user, chat = update.effective_user, update.effective_chat
+        if user is None or user.is_bot or chat is None or chat.type != ChatType.PRIVATE:
+            return  # the bot works in private chats only
+        self._queues.put(user.id, update)
+
+    async def _process(self, update: Update) -> None:
+        assert update.effective_chat is not None
+        chat_id = update.effective_chat.id
+        query = update.callback_query
+        # Always answer a press, or the user's client shows a spinner on the button; alongside
+        # the turn, so that it adds no round trip before the reply.
+        answering = asyncio.create_task(self._answer(query)) if query is not None else None
+        try:
+            incoming = await self._incoming(update)
+            if incoming is None:
+                return
+            if isinstance(incoming, str):
+                await self.send_replies(chat_id, [Reply(incoming)])
+                return
+            replies = await self.engine.handle(incoming)
+            if query is not None and replies and isinstance(query.message, Message):
+                replies = await self._after_press(query.message, query.data or "", replies)
+            await self.send_replies(chat_id, replies)
+        finally:
+            if answering is not None:
+                await answering
+
+    async def _answer(self, query: CallbackQuery) -> None:
+        try:
+            await query.answer()
+        except TelegramError as e:
+            log.debug("answerCallbackQuery failed: %s", e)
+
+    async def _incoming(self, update: Update) -> Incoming | str | None:
+        """The update as the engine's Incoming; a text when the adapter answers it itself."""
+        user = update.effective_user
+        assert user is not None
+        base: dict[str, Any] = {
+            "channel": CHANNEL,
+            "external_id": str(user.id),
+            "display_name": user.full_name[:120],
+        }
+        query = update.callback_query
+        if query is not None:
+            if not query.data:
+                return None
+            return Incoming(**base, choice=query.data, message_id=f"cb:{query.id}")
+        msg = update.message
+        if msg is None:
+            return None
+        base["message_id"] = str(msg.message_id)
+        if msg.text is not None:
+            return Incoming(**base, text=self._command_text(msg.text))
+        if msg.contact is not None:
+            if msg.contact.user_id == user.id:
+                return Incoming(**base, contact_phone=msg.contact.phone_number)
+            if await self._registered(user.id):
+                return Incoming(**base, unsupported="other")
+            return T.TG_CONTACT_NOT_OWN
+        if msg.photo:
+            largest = max(msg.photo, key=lambda p: (p.width * p.height, p.file_size or 0))
+            return await self._photo(base, largest, "image/jpeg", as_file=False)
+        if msg.location is not None:
+            return Incoming(
+                **base, location=Location(msg.location.latitude, msg.location.longitude)
+            )
+        if msg.sticker is not None:
+            return Incoming(**base, unsupported="sticker")
+        if msg.voice is not None or msg.audio is not None:
+            return Incoming(**base, unsupported="voice")
+        # An animation also carries a document: look at it first.
+        if msg.video is not None or msg.video_note is not None or msg.animation is not None:
+            return Incoming(**base, unsupported="video")
+        if msg.document is not None:
+            mime = msg.document.mime_type or ""
+            if mime.startswith("image/"):
+                return await self._photo(base, msg.document, mime, as_file=True)
+            return Incoming(**base, unsupported="file")
+        return Incoming(**base, unsupported="other")
+
+    def _command_text(self, text: str) -> str:
+        if text in BUTTON_COMMANDS:
+            return BUTTON_COMMANDS[text]
+        if text.startswith("/"):  # "/start@ten_bot CODE" → "/start CODE"
+            head, sep, rest = text.partition(" ")
+            command, _, mention = head.partition("@")
+            if mention and mention.lower() == (self.bot.username or "").lower():
+                return command + sep + rest
+        return text
+
+    async def _photo(
+        self, base: dict[str, Any], media: PhotoSize | Any, mime: str, *, as_file: bool
+    ) -> Incoming | str:
+        if not await self._registered(int(base["external_id"])):
+            # Nothing a stranger sends is fetched or kept; the engine explains how to join.
+            return Incoming(**base, unsupported="other")
+        if (media.file_size or 0) > MAX_DOWNLOAD:
+            return T.TG_FILE_TOO_BIG
+        try:
+            tg_file = await self.bot.get_file(media.file_id)
+            if (tg_file.file_size or 0) > MAX_DOWNLOAD:
+                return T.TG_FILE_TOO_BIG
+            content = await self.pacer.retrying(
+                lambda: tg_file.download_as_bytearray(read_timeout=self.config.download_timeout),
+                what="file download",
+            )
+        except TelegramError as e:
+            log.warning("could not download %s: %s", media.file_id, e)
+            return T.TG_DOWNLOAD_FAILED
+        if len(content) > MAX_DOWNLOAD:
+            return T.TG_FILE_TOO_BIG
+        return Incoming(**base, photo=Photo(bytes(content), mime, as_file))
+
+    async def _registered(self, user_id: int) -> bool:
+        return await Identity.exists(channel=CHANNEL, account="", external_id=str(user_id))
+
+    # -- sending ---------------------------------------------------------------------------------
+
+    async def deliver(self, external_id: str, account: str, replies: list[Reply]) -> Delivery:
+        """The outbox sender's way in (bot.channels.Deliverer): reminders and digests."""
+        return await self.send_replies(int(external_id), replies)
+
+    async def send_replies(self, chat_id: int, replies: list[Reply]) -> Delivery:
+        """Send replies in order, stopping at the first that fails; each one's slow work (`then`)
+        runs in the background and its replies follow when ready, so the chat is not held up."""
+        for reply in replies:
+            delivery = await self._send_reply(chat_id, reply)
+            if delivery.status != DeliveryStatus.SENT:
+                return delivery
+            if reply.then is not None:
+                task = asyncio.create_task(self._follow_up(chat_id, reply.then))
+                self._follow_ups.add(task)
+                task.add_done_callback(self._follow_ups.discard)
+        return SENT
+
+    async def _follow_up(self, chat_id: int, then: Callable[[], Awaitable[list[Reply]]]) -> None:
+        try:
+            replies = await then()
+        except Exception:
+            log.exception("slow work for chat %s failed", chat_id)
+            replies = [Reply(T.SLOW_WORK_FAILED)]
+        await self.send_replies(chat_id, replies)
+
+    async def _send_reply(self, chat_id: int, reply: Reply) -> Delivery:
+        extra, contact = None, False
+        if reply.main_menu and chat_id not in self._has_menu:
+            extra = menu_keyboard()
+        elif (
+            not reply.choices
+            and not reply.main_menu
+            and reply.file is None
+            and not await self._registered(chat_id)
+        ):
+            extra, contact = contact_keyboard(), True  # a stranger: offer to share the phone
+        outgoing, attached = plan(reply, extra)
+        for out in outgoing:
+            delivery = await self._send(chat_id, out)
+            if delivery.status != DeliveryStatus.SENT:
+                return delivery
+        if attached and contact:
+            self._has_menu.pop(chat_id, None)  # the contact keyboard replaced the menu
+        elif attached:
+            _remember(self._has_menu, chat_id, 100_000)
+        return SENT
+
+    async def _send(self, chat_id: int, out: Outgoing) -> Delivery:
+        try:
+            if out.document is not None:
+                await self.bot.send_document(
+                    chat_id,
+                    document=out.document,
+                    filename=out.document.name,
+                    caption=out.text or None,
+                    reply_markup=out.markup,
+                )
+            else:
+                await self.bot.send_message(chat_id, out.text, reply_markup=out.markup)
+        except Forbidden as e:
+            await self._mark_blocked(chat_id, e)
+            return Delivery(DeliveryStatus.BLOCKED, str(e))
+        except TelegramError as e:  # what is left after the pacer's retries
+            log.warning("could not send to chat %s: %s", chat_id, e)
+            return Delivery(DeliveryStatus.FAILED, f"{type(e).__name__}: {e}")
+        return SENT
+
+    async def _after_press(self, message: Message, data: str, replies: list[Reply]) -> list[Reply]:
+        """Telegram shows nothing in the chat for a button press, so the reply starts with the
+        chosen label. A stale press instead loses the old message's buttons. (Editing every
+        pressed message would cost a Bot API call per press out of the 30/s budget.)"""
+        markup = message.reply_markup
+        if markup is None:
+            return replies
+        if replies[0].text.startswith(T.STALE_BUTTON):
+            try:
+                await self.bot.edit_message_reply_markup(
+                    chat_id=message.chat_id, message_id=message.message_id, reply_markup=None
+                )
+            except Forbidden as e:
+                await self._mark_blocked(message.chat_id, e)
+            except TelegramError as e:
+                log.debug("could not remove stale buttons: %s", e)
+            return replies
+        label = next(
+            (b.text for row in markup.inline_keyboard for b in row if b.callback_data == data),
+            None,
+        )
+        if label is None:
+            return replies
+        return [replace(replies[0], text=with_pressed(replies[0].text, label)), *replies[1:]]
+
+    async def _mark_blocked(self, chat_id: int, error: Forbidden) -> None:
+        """403: the user blocked the bot (or deleted their account); reminders skip them until
+        they write again (the engine clears the mark)."""
+        marked = await Identity.filter(
+            channel=CHANNEL, account="", external_id=str(chat_id), blocked_at=None
+        ).update(blocked_at=self.engine.clock())
+        log.info("chat %s unreachable (%s); identity marked blocked: %s", chat_id, error, marked)

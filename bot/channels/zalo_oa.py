@@ -1,0 +1,354 @@
+"""The Zalo Official Account channel (Open API v3), for a board that runs a verified OA.
+
+webhook (X-ZEvent-Signature checked on the raw body) ─► per-user queue ─► _process
+  user_send_text "N:M" ─► a pressed button (Incoming.choice); any other text ─► Incoming.text
+  follow / unfollow ─► Identity.blocked_at cleared / set
+replies ─► texts with a button template (each button sends its Choice.payload back as text)
+
+Free-form messages reach a user only within 7 days of their last interaction: a send refused for
+that (-230, -232) comes back as Delivery(OUTSIDE_WINDOW), so reminders can try the member's
+other channel."""
+
+from __future__ import annotations
+
+import asyncio
+import hmac
+import json
+import logging
+import random
+from collections import OrderedDict
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from aiohttp import ClientError, ClientSession, ClientTimeout, web
+
+from bot.channels import Delivery, DeliveryStatus
+from bot.channels.queues import ChatQueues
+from bot.channels.zalo_common import download_image, numbered, split_text
+from bot.channels.zalo_oa_api import (
+    BAD_PARAMETER,
+    NOT_FOLLOWER,
+    OUT_OF_QUOTA,
+    OUTSIDE_WINDOW,
+    PAYLOAD_RE,
+    TOKEN_REFUSED,
+    UNSUPPORTED,
+    ZaloOAConfig,
+    attachment_of,
+    render,
+    signature,
+    user_of,
+)
+from bot.channels.zalo_oa_token import OATokenError, OATokens
+from bot.downloads import DownloadLinks
+from handlers import texts as T
+from handlers.engine import Engine
+from handlers.messages import Incoming, Location, Reply
+from models import Identity
+
+log = logging.getLogger(__name__)
+
+CHANNEL = "zalo_oa"
+WEBHOOK_PATH = "/zalo/oa/webhook"
+SIGNATURE_HEADER = "X-ZEvent-Signature"
+SEND_PATH = "/v3.0/oa/message/cs"
+SEEN_MESSAGES = 10_000
+SENT = Delivery(DeliveryStatus.SENT)
+
+
+class _Transient(Exception):
+    pass
+
+
+class ZaloOAChannel:
+    name = CHANNEL
+
+    def __init__(
+        self,
+        engine: Engine,
+        config: ZaloOAConfig,
+        links: DownloadLinks | None = None,
+        *,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    ) -> None:
+        self.engine = engine
+        self.config = config
+        self.links = links
+        self.sleep = sleep
+        self.tokens: OATokens | None = None
+        self.received = 0
+        self._received_changed = asyncio.Condition()
+        self._session: ClientSession | None = None
+        self._queues: ChatQueues[dict[str, Any]] = ChatQueues(self._process, config.max_parallel)
+        self._follow_ups: set[asyncio.Task[None]] = set()
+        self._seen: OrderedDict[str, None] = OrderedDict()
+        self._accepting = False
+
+    # -- life cycle ------------------------------------------------------------------------------
+
+    async def start(self) -> None:
+        cfg = self.config
+        self._session = ClientSession()
+        self.tokens = OATokens(
+            self._session,
+            cfg.oa_id,
+            cfg.app_id,
+            cfg.app_secret,
+            cfg.oauth_url,
+            clock=self.engine.clock,
+            timeout=cfg.request_timeout,
+            seed_refresh_token=cfg.refresh_token,
+            seed_access_token=cfg.access_token,
+        )
+        try:
+            await self.tokens.ensure_row()
+        except OATokenError as e:
+            log.error("Zalo OA %s cannot send: %s", cfg.oa_id, e)
+        self._accepting = True
+        log.info("Zalo OA channel for OA %s: webhook at %s", cfg.oa_id, WEBHOOK_PATH)
+
+    async def stop(self) -> None:
+        self._accepting = False
+        await self._queues.close(self.config.shutdown_timeout)
+        if self._follow_ups:
+            _, pending = await asyncio.wait(self._follow_ups, timeout=self.config.shutdown_timeout)
+            for task in pending:
+                task.cancel()
+        if self._session is not None:
+            await self._session.close()
+
+    async def settled(self) -> None:
+        """Until every event taken so far is handled and answered (tests)."""
+        while True:
+            await self._queues.join()
+            if self._follow_ups:
+                await asyncio.gather(*self._follow_ups, return_exceptions=True)
+            elif not self._queues.busy:
+                return
+
+    # -- receiving -------------------------------------------------------------------------------
+
+    def web_routes(self) -> list[web.RouteDef]:
+        return [web.post(WEBHOOK_PATH, self._webhook)]
+
+    async def _webhook(self, request: web.Request) -> web.Response:
+        given = request.headers.get(SIGNATURE_HEADER)
+        if given is None:
+            return web.Response(status=401)
+        raw = await request.read()  # the signature covers these bytes, not re-serialised JSON
+        try:
+            event = json.loads(raw)
+        except ValueError:
+            return web.Response(status=400)
+        if not isinstance(event, dict):
+            return web.Response(status=400)
+        given = given.strip()
+        if given[:4].lower() == "mac=":
+            given = given[4:].strip()
+        cfg = self.config
+        expected = signature(cfg.app_id, raw, str(event.get("timestamp", "")), cfg.oa_secret_key)
+        if not hmac.compare_digest(given.lower().encode(), expected.encode()):
+            return web.Response(status=403)
+        if not self._accepting:
+            return web.Response(status=503)  # Zalo retries later
+        await self._take(event)
+        return web.Response(status=200)  # within Zalo's 2 s: the work goes on in the background
+
+    async def _take(self, event: dict[str, Any]) -> None:
+        try:
+            name = str(event.get("event_name") or "")
+            oa = str((event.get("recipient") or {}).get("id") or event.get("oa_id") or "")
+            if oa and oa != self.config.oa_id:
+                log.warning("Zalo OA event for another OA (%s) ignored", oa)
+                return
+            # The OA's own messages, seen receipts and the like come here too: not for us.
+            if not (name.startswith("user_send_") or name in ("follow", "unfollow")):
+                return
+            user_id = user_of(event)
+            if not user_id:
+                return
+            msg_id = str((event.get("message") or {}).get("msg_id") or "")
+            if msg_id:  # Zalo posts an event again when unsure it arrived
+                if msg_id in self._seen:
+                    log.info("repeated Zalo OA message %s ignored", msg_id)
+                    return
+                self._seen[msg_id] = None
+                if len(self._seen) > SEEN_MESSAGES:
+                    self._seen.popitem(last=False)
+            self._queues.put(user_id, event)
+        finally:
+            async with self._received_changed:
+                self.received += 1
+                self._received_changed.notify_all()
+
+    async def wait_received(self, count: int) -> None:
+        async with self._received_changed:
+            await self._received_changed.wait_for(lambda: self.received >= count)
+
+    def _identity(self, user_id: str) -> Any:
+        return Identity.filter(channel=CHANNEL, account=self.config.oa_id, external_id=user_id)
+
+    async def _process(self, event: dict[str, Any]) -> None:
+        name, user_id = str(event.get("event_name")), user_of(event)
+        now = self.engine.clock()
+        if name == "unfollow":
+            marked = await self._identity(user_id).filter(blocked_at=None).update(blocked_at=now)
+            log.info("Zalo OA user %s unfollowed; marked blocked: %s", user_id, marked)
+            return
+        if name == "follow":
+            await (
+                self._identity(user_id).filter(blocked_at__not_isnull=True).update(blocked_at=None)
+            )
+            if await self._identity(user_id).exists():
+                return
+            # A newcomer: the engine greets them and explains how to join.
+            event = {**event, "message": {"text": "/start"}, "event_name": "user_send_text"}
+        incoming = await self._incoming(user_id, event)
+        if isinstance(incoming, str):
+            await self._answer(user_id, [Reply(incoming)])
+        elif incoming is not None:
+            await self._answer(user_id, await self.engine.handle(incoming))
+
+    async def _incoming(self, user_id: str, event: dict[str, Any]) -> Incoming | str | None:
+        name = str(event.get("event_name"))
+        msg = event.get("message") or {}
+        base: dict[str, Any] = {
+            "channel": CHANNEL,
+            "account": self.config.oa_id,
+            "external_id": user_id,
+            "message_id": str(msg.get("msg_id") or "") or None,
+        }
+        if name == "user_send_text":
+            text = msg.get("text")
+            if not isinstance(text, str) or not text.strip():
+                return None
+            # A pressed button sends its payload as text (unsure: the same event as typing).
+            if PAYLOAD_RE.fullmatch(text.strip()):
+                return Incoming(**base, choice=text.strip())
+            return Incoming(**base, text=text)
+        payload = attachment_of(event)
+        if name == "user_send_location":
+            where = payload.get("coordinates") or payload
+            try:
+                location = Location(float(where["latitude"]), float(where["longitude"]))
+            except (KeyError, TypeError, ValueError):
+                return Incoming(**base, unsupported="other")
+            return Incoming(**base, location=location)
+        if name != "user_send_image" or not isinstance(payload.get("url"), str):
+            return Incoming(**base, unsupported=UNSUPPORTED.get(name, "other"))
+        if not await self._identity(user_id).exists():
+            return Incoming(**base, unsupported="other")  # a stranger's photo is not fetched
+        assert self._session is not None
+        photo = await download_image(
+            self._session, payload["url"], self.config.max_photo_bytes, self.config.download_timeout
+        )
+        return photo if isinstance(photo, str) else Incoming(**base, photo=photo)
+
+    # -- sending ---------------------------------------------------------------------------------
+
+    async def deliver(self, external_id: str, account: str, replies: list[Reply]) -> Delivery:
+        """For the outbox sender. OUTSIDE_WINDOW: the user has been silent for over 7 days."""
+        if account != self.config.oa_id:
+            return Delivery(DeliveryStatus.FAILED, f"Zalo OA {account} is not this OA")
+        for reply in replies:
+            delivery = await self._send_reply(external_id, reply)
+            if delivery.status != DeliveryStatus.SENT:
+                return delivery
+            if reply.then is not None:
+                delivery = await self.deliver(external_id, account, await reply.then())
+                if delivery.status != DeliveryStatus.SENT:
+                    return delivery
+        return SENT
+
+    async def _answer(self, user_id: str, replies: list[Reply]) -> None:
+        for reply in replies:
+            if (await self._send_reply(user_id, reply)).status != DeliveryStatus.SENT:
+                return
+            if reply.then is not None:
+                task = asyncio.create_task(self._follow_up(user_id, reply.then))
+                self._follow_ups.add(task)
+                task.add_done_callback(self._follow_ups.discard)
+
+    async def _follow_up(self, user_id: str, then: Callable[[], Awaitable[list[Reply]]]) -> None:
+        try:
+            replies = await then()
+        except Exception:
+            log.exception("slow work for Zalo OA user %s failed", user_id)
+            replies = [Reply(T.SLOW_WORK_FAILED)]
+        await self._answer(user_id, replies)
+
+    async def _send_reply(self, user_id: str, reply: Reply) -> Delivery:
+        for message in render(reply, self.links, self.config.max_buttons):
+            delivery = await self._send(user_id, message)
+            refused = delivery.detail.partition(" ")[0] == str(BAD_PARAMETER)
+            if refused and "attachment" in message:
+                # Zalo did not take the buttons (their number or form): a numbered list instead.
+                text = message["text"].removesuffix("\n" + reply.nav_words)
+                text = numbered(Reply(text, reply.choices))
+                delivery = await self._send(user_id, {"text": split_text(text)[-1]})
+            if delivery.status != DeliveryStatus.SENT:
+                return delivery
+        return SENT
+
+    async def _send(self, user_id: str, message: dict[str, Any]) -> Delivery:
+        assert self.tokens is not None
+        body = {"recipient": {"user_id": user_id}, "message": message}
+        attempt, renewed = 0, False
+        while True:
+            try:
+                token = await self.tokens.access_token()
+                answer = await self._post(token, body)
+            except OATokenError as e:
+                return Delivery(DeliveryStatus.FAILED, str(e))
+            except _Transient as e:
+                if attempt >= self.config.send_retries:
+                    log.warning("Zalo OA: gave up sending to %s: %s", user_id, e)
+                    return Delivery(DeliveryStatus.FAILED, str(e))
+                wait = min(self.config.backoff_max, self.config.backoff_base * 2**attempt)
+                attempt += 1
+                await self.sleep(wait * random.uniform(0.75, 1.0))
+                continue
+            error = int(answer.get("error") or 0)
+            if error == 0:
+                return SENT
+            if error in TOKEN_REFUSED and not renewed:
+                renewed = True  # expired early or revoked: refresh once, then try again
+                try:
+                    await self.tokens.renew(token)
+                except OATokenError as e:
+                    return Delivery(DeliveryStatus.FAILED, str(e))
+                continue
+            return await self._refused(user_id, error, str(answer.get("message") or ""))
+
+    async def _post(self, token: str, body: dict[str, Any]) -> dict[str, Any]:
+        assert self._session is not None
+        try:
+            async with self._session.post(
+                self.config.api_url.rstrip("/") + SEND_PATH,
+                json=body,
+                headers={"access_token": token},
+                timeout=ClientTimeout(total=self.config.request_timeout),
+            ) as r:
+                if r.status >= 500:
+                    raise _Transient(f"HTTP {r.status}")
+                answer = await r.json(content_type=None)
+        except (ClientError, TimeoutError, ValueError) as e:
+            raise _Transient(type(e).__name__) from None
+        if not isinstance(answer, dict):
+            raise _Transient("not a JSON object")
+        return answer
+
+    async def _refused(self, user_id: str, error: int, message: str) -> Delivery:
+        detail = f"{error} {message}".strip()
+        if error in OUTSIDE_WINDOW:
+            log.info("Zalo OA user %s is outside the 7-day window (%s)", user_id, detail)
+            return Delivery(DeliveryStatus.OUTSIDE_WINDOW, detail)
+        if error == NOT_FOLLOWER:
+            now = self.engine.clock()
+            await self._identity(user_id).filter(blocked_at=None).update(blocked_at=now)
+            return Delivery(DeliveryStatus.BLOCKED, detail)
+        if error == OUT_OF_QUOTA:
+            log.warning("Zalo OA %s: out of message quota (%s)", self.config.oa_id, detail)
+            return Delivery(DeliveryStatus.QUOTA, detail)
+        log.warning("Zalo OA: send to %s refused: %s", user_id, detail)
+        return Delivery(DeliveryStatus.FAILED, detail)

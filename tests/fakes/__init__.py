@@ -1,0 +1,1 @@
+"""Fake chat-platform servers on loopback: the real clients talk HTTP to them."""
