@@ -133,7 +133,9 @@ def _rows(
         return []
     out = []
     for line, row in enumerate(rows, start=2):
-        values: dict[str, Any] = {k: _text(row[i]) if i < len(row) else "" for k, i in index.items()}
+        values: dict[str, Any] = {
+            k: _text(row[i]) if i < len(row) else "" for k, i in index.items()
+        }
         if any(values.values()):
             out.append((line, values))
         if len(out) > MAX_ROWS:

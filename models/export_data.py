@@ -4,6 +4,7 @@ flat however many activities there are."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import AsyncIterator, Iterable, Sequence
 from dataclasses import dataclass
@@ -102,6 +103,19 @@ def _date(value: Any) -> date:
     return value if isinstance(value, date) else date.fromisoformat(str(value))
 
 
+async def _activity_page(sql: str, params: list[Any]) -> dict[int, list[Any]]:
+    conn = connections.get("default")
+    dialect = conn.capabilities.dialect
+    if dialect != "postgres":
+        params = [p.isoformat() if isinstance(p, date) else p for p in params]
+    # Rows as the driver gives them (sqlite3.Row, asyncpg Record): both read by column name.
+    _, rows = await conn.execute_query(_sql(sql, dialect), params)
+    by_unit: dict[int, list[Any]] = {}
+    for r in rows:
+        by_unit.setdefault(r["unit_id"], []).append(r)
+    return by_unit
+
+
 async def activity_rows(
     unit_ids: Sequence[int],
     *,
@@ -118,33 +132,44 @@ async def activity_rows(
         where, scope = "a.activity_date >= ? AND a.activity_date <= ?", [start, end]
     else:
         raise ValueError("activity_rows needs a period or a date range")
-    for i in range(0, len(unit_ids), UNITS_PER_PAGE):
-        page = list(unit_ids[i : i + UNITS_PER_PAGE])
+    pages = [
+        list(unit_ids[i : i + UNITS_PER_PAGE]) for i in range(0, len(unit_ids), UNITS_PER_PAGE)
+    ]
+
+    def fetch(page: list[int]) -> asyncio.Task[dict[int, list[Any]]]:
         marks = ", ".join("?" * len(page))
-        rows = await _fetch(
-            f"""
+        sql = f"""
             SELECT a.id, a.unit_id, a.kind_id, a.activity_date, a.data, a.version,
                    a.created_at, a.updated_at, m.name AS reporter
             FROM activities a JOIN members m ON m.id = a.reporter_id
             WHERE a.unit_id IN ({marks}) AND {where} AND a.deleted_at IS NULL
             ORDER BY a.unit_id, a.activity_date, a.id
-            """,
-            [*page, *scope],
-        )
-        by_unit: dict[int, list[dict[str, Any]]] = {}
-        for r in rows:
-            by_unit.setdefault(r["unit_id"], []).append(r)
-        del rows
-        for unit_id in page:
-            for r in by_unit.pop(unit_id, ()):
-                yield ActivityRow(
-                    id=r["id"],
-                    unit_id=unit_id,
-                    kind_id=r["kind_id"],
-                    activity_date=_date(r["activity_date"]),
-                    data=_json(r["data"]),
-                    version=r["version"],
-                    created_at=_dt(r["created_at"]) or datetime.min,
-                    updated_at=_dt(r["updated_at"]) or datetime.min,
-                    reporter=r["reporter"],
-                )
+            """
+        return asyncio.ensure_future(_activity_page(sql, [*page, *scope]))
+
+    pending = fetch(pages[0]) if pages else None
+    try:
+        for n, page in enumerate(pages):
+            assert pending is not None
+            by_unit = await pending
+            pending = None
+            if n + 1 < len(pages):
+                # The next page is read while this one is written out.
+                pending = fetch(pages[n + 1])
+                await asyncio.sleep(0)
+            for unit_id in page:
+                for r in by_unit.pop(unit_id, ()):
+                    yield ActivityRow(
+                        id=r["id"],
+                        unit_id=unit_id,
+                        kind_id=r["kind_id"],
+                        activity_date=_date(r["activity_date"]),
+                        data=_json(r["data"]),
+                        version=r["version"],
+                        created_at=_dt(r["created_at"]) or datetime.min,
+                        updated_at=_dt(r["updated_at"]) or datetime.min,
+                        reporter=r["reporter"],
+                    )
+    finally:
+        if pending is not None:
+            pending.cancel()

@@ -1,0 +1,188 @@
+"""One sheet per activity kind: every report as it was given, one row each, with who sent it, when
+it arrived, when it was last edited and the photos it carries."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import date, datetime
+from typing import Any
+
+from exports import labels as L
+from exports.figures import Kind, field_label
+from exports.layout import (
+    LINE_HEIGHT,
+    Looks,
+    Sheet,
+    chars_per_line,
+    col,
+    lines_for,
+    merge,
+    print_setup,
+)
+from exports.lines import Heading
+from exports.safety import text_value
+from models.export_data import ActivityRow
+from models.periods import VN_TZ
+
+HEAD_ROW = 3
+WIDTHS = {"int": 9, "date": 10, "choice": 14, "topics": 30, "text": 20}
+MEMO_SIZE = 5000  # texts remembered per column: enough for names and topics, bounded for notes
+PHOTO_REF = 12  # characters of a photo's SHA-256 shown: the start of its file name in media/
+
+
+def sheet_title(name: str, taken: set[str]) -> str:
+    """A valid, unique sheet name: at most 31 characters, none of []:*?/\\ ."""
+    base = re.sub(r"[\[\]:*?/\\]", " ", name).strip(" '") or "Sheet"
+    title, n = base[:31], 2
+    while title.lower() in taken:
+        suffix = f" ({n})"
+        title, n = base[: 31 - len(suffix)] + suffix, n + 1
+    taken.add(title.lower())
+    return title
+
+
+def local(dt: datetime) -> datetime:
+    """Vietnam's wall-clock time without a zone: what Excel can hold and what the board reads."""
+    return dt.astimezone(VN_TZ).replace(tzinfo=None)
+
+
+class DetailSheet:
+    """Rows stay plain values as far as they can: a text that fits on its line is written as a
+    plain string, and only a longer one becomes a wrapping cell that makes its row taller."""
+
+    def __init__(
+        self,
+        sheet: Sheet,
+        looks: Looks,
+        kind: Kind,
+        heading: Heading,
+        topics: dict[str, str],
+        units: dict[int, tuple[str, str]],  # unit id -> (parent name, unit name)
+    ) -> None:
+        self.sheet, self.ws, self.looks = sheet, sheet.ws, looks
+        self.topics, self.units = topics, units
+        self.count = 0
+        self._lines = 1
+        self._dates: dict[date, Any] = {}
+        date_field = next(
+            (f for f in kind.fields if f.get("type") == "date" and f.get("key") == "date"), None
+        )
+        date_label = date_field["label"] if date_field else L.ACTIVITY_DATE
+        self.photo_keys = [f["key"] for f in kind.fields if f.get("type") == "photos"]
+        self.fields = [f for f in kind.fields if f is not date_field and f.get("type") != "photos"]
+        heads = [L.STT, L.RECEIPT, L.PARENT, L.UNIT, date_label]
+        heads += [field_label(f) for f in self.fields]
+        heads += [L.REPORTER, L.RECEIVED, L.EDITED, L.VERSION]
+        widths = [5, 10, 18, 22, 10]
+        widths += [WIDTHS.get(f.get("type", ""), 16) for f in self.fields]
+        widths += [18, 14, 14, 6]
+        if self.photo_keys:
+            heads.append(L.PHOTOS)
+            widths.append(14)
+        self.ncols = len(heads)
+        self.per_line = [chars_per_line(w) for w in widths]
+        self._memo: list[dict[str, tuple[Any, int, bool]]] = [{} for _ in widths]
+        self.writers = [self._writer(5 + i, f) for i, f in enumerate(self.fields)]
+        self.reporter_col = 5 + len(self.fields)
+
+        ws = self.ws
+        sheet.set_widths(widths)
+        ws.freeze_panes = f"E{HEAD_ROW + 1}"
+        print_setup(ws, f"{HEAD_ROW}:{HEAD_ROW}")
+        ws.print_options.gridLines = True  # the rows carry no borders
+        title = L.DETAIL_TITLE.format(kind=kind.name.upper(), label=heading.label)
+        sheet.append([looks.d_title.text(ws, title)], 24)
+        merge(ws, 1, 1, self.ncols)
+        sheet.append([looks.d_note.text(ws, heading.scope_line)], 18)
+        merge(ws, 2, 1, self.ncols)
+        sheet.append([looks.d_head.text(ws, h) for h in heads], 32)
+
+    def _text(self, col: int, value: Any) -> Any:
+        if value is None or value == "" or value == []:
+            return None
+        if isinstance(value, list):
+            value = "; ".join(str(v) for v in value)
+        elif not isinstance(value, str):
+            value = str(value)
+        memo = self._memo[col]
+        known = memo.get(value)
+        if known is None:
+            known = self._new_text(col, value)
+            if known[2]:
+                if len(memo) >= MEMO_SIZE:
+                    memo.clear()
+                memo[value] = known
+        cell, lines, _ = known
+        if lines > self._lines:
+            self._lines = lines
+        return cell
+
+    def _new_text(self, col: int, value: str) -> tuple[Any, int, bool]:
+        """(what to write, lines it takes, whether it may be written again in later rows).
+        Names, topics and choices repeat from row to row; a styled cell serves every row that
+        shows the same text, since each row is written out as soon as it is appended. A bare
+        text cell may not: openpyxl reuses an unstyled cell object for the next value."""
+        if len(value) <= self.per_line[col] and "\n" not in value:
+            plain = text_value(self.ws, value)
+            return plain, 1, isinstance(plain, str)
+        lines = lines_for(value, self.sheet.widths[col])
+        return self.looks.d_wrap.text(self.ws, value), lines, True
+
+    def _date(self, day: date) -> Any:
+        cell = self._dates.get(day)
+        if cell is None:
+            cell = self._dates[day] = self.looks.d_date.value(self.ws, day)
+        return cell
+
+    def _writer(self, col: int, f: dict[str, Any]) -> Callable[[Any], Any]:
+        kind = f.get("type")
+        if kind == "int":
+            return lambda v: v if type(v) is int else self._text(col, v)
+        if kind == "date":
+
+            def as_date(value: Any) -> Any:
+                try:
+                    return self._date(date.fromisoformat(value))
+                except (TypeError, ValueError):
+                    return self._text(col, value)
+
+            return as_date
+        if kind == "topics":
+            names = self.topics
+            return lambda v: self._text(
+                col, [names.get(c, c) for c in v] if isinstance(v, list) else v
+            )
+        return lambda v: self._text(col, v)
+
+    def add(self, row: ActivityRow) -> None:
+        ws, looks = self.ws, self.looks
+        self.count += 1
+        self._lines = 1
+        parent, unit = self.units.get(row.unit_id, ("", ""))
+        data = row.data
+        cells: list[Any] = [
+            self.count,
+            f"BC-{row.id:06d}",  # as Activity.receipt writes it
+            self._text(2, parent),
+            self._text(3, unit),
+            self._date(row.activity_date),
+        ]
+        cells += [
+            write(data.get(f["key"])) for f, write in zip(self.fields, self.writers, strict=True)
+        ]
+        cells += [
+            self._text(self.reporter_col, row.reporter),
+            looks.d_datetime.value(ws, local(row.created_at)),
+            looks.d_datetime.value(ws, local(row.updated_at)) if row.version > 1 else None,
+            row.version,
+        ]
+        if self.photo_keys:
+            refs = [str(s)[:PHOTO_REF] for k in self.photo_keys for s in data.get(k) or []]
+            cells.append(self._text(self.ncols - 1, ", ".join(refs)))
+        height = LINE_HEIGHT * self._lines + 2 if self._lines > 1 else None
+        self.sheet.append(cells, height)
+
+    def close(self) -> None:
+        if self.count:
+            self.ws.auto_filter.ref = f"A{HEAD_ROW}:{col(self.ncols)}{self.sheet.row}"
