@@ -40,7 +40,13 @@ BACK_WORDS = {"quay lai", "/quaylai", "/back", "lai", "tro lai", "quaylai"}
 HELP_WORDS = {"/help", "/huongdan", "huong dan", "giup", "tro giup", "help", "?"}
 MENU_WORDS = {"/start", "/menu", "menu"}
 STATE_FIELDS = ["flow", "step", "state", "state_version", "state_updated_at", "blocked_at"]
-COMMANDS = {"/chuabaocao": "late", "/baocao": None, "/cuatoi": "mine", "/khongphatsinh": "nil"}
+COMMANDS = {
+    "/chuabaocao": "late",
+    "/xuatbaocao": "export",
+    "/baocao": None,
+    "/cuatoi": "mine",
+    "/khongphatsinh": "nil",
+}
 
 
 class _Duplicate(Exception):
@@ -283,12 +289,12 @@ class Engine:
         if target is None:
             menu.show(turn)
         else:
-            await menu.on_value(turn, target)
+            await menu.on_value(turn, target, text.partition(" ")[2].strip())
 
     def _what(self, turn: Turn) -> str:
         if turn.flow == "report":
             kind = turn.catalog.kind(turn.state.get("kind", ""))
-            return f"báo cáo {kind.name}" if kind else "một báo cáo"
+            return T.WHAT_REPORT.format(kind=kind.name) if kind else T.WHAT_A_REPORT
         if turn.flow == "nil":
-            return "báo cáo không phát sinh"
-        return "một việc"
+            return T.WHAT_NIL
+        return T.WHAT_OTHER

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from handlers import mine, nil, report, supervise
+from handlers import exporting, mine, nil, report, supervise
 from handlers import texts as T
 from handlers.fields import Question
 from handlers.messages import Photo
@@ -19,13 +19,13 @@ def show(turn: Turn, note: str | None = None) -> None:
     choices = [(f"k:{k.code}", k.name) for k in turn.catalog.menu_kinds]
     choices += [("nil", T.MENU_NIL), ("mine", T.MENU_MINE)]
     if turn.member.role != Role.REPORTER:
-        choices.append(("late", T.MENU_LATE))
+        choices += [("late", T.MENU_LATE), ("export", T.MENU_EXPORT)]
     choices.append(("help", T.MENU_HELP))
     turn.goto("menu", "main", {})
     turn.ask(Question(T.MAIN_MENU, choices, free=False), nav=False, main_menu=True)
 
 
-async def on_value(turn: Turn, value: str) -> None:
+async def on_value(turn: Turn, value: str, arg: str = "") -> None:
     if value.startswith("k:"):
         await report.start(turn, value[2:])
     elif value == "nil":
@@ -34,6 +34,9 @@ async def on_value(turn: Turn, value: str) -> None:
         await mine.start(turn)
     elif value == "late":
         await supervise.late_units(turn)
+        show(turn)
+    elif value == "export":
+        await exporting.export_command(turn, arg)
         show(turn)
     else:
         show(turn, T.HELP)

@@ -57,6 +57,11 @@ MENU_NIL = "Không phát sinh"
 MENU_MINE = "Báo cáo của tôi"
 MENU_LATE = "Đơn vị chưa báo cáo"
 MENU_HELP = "Hướng dẫn"
+MENU_EXPORT = "Xuất báo cáo Excel"
+WHAT_REPORT = "báo cáo {kind}"
+WHAT_A_REPORT = "một báo cáo"
+WHAT_NIL = "báo cáo không phát sinh"
+WHAT_OTHER = "một việc"
 
 HELP = (
     "Bot giúp chi bộ báo cáo công tác tuyên truyền.\n"
