@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from tortoise.expressions import F, Q
 from tortoise.transactions import in_transaction
@@ -27,6 +27,7 @@ from models.periods import is_locked, vn_today
 log = logging.getLogger(__name__)
 
 REMINDER_CHOICES = [(remind.NOW, T.REMIND_NOW), (remind.NIL, T.MENU_NIL), (remind.SNOOZE, T.SNOOZE)]
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 FINAL = {
     DeliveryStatus.BLOCKED: OutboxStatus.BLOCKED,
     DeliveryStatus.OUTSIDE_WINDOW: OutboxStatus.OUTSIDE_WINDOW,
@@ -112,8 +113,15 @@ class OutboxSender:
         if not await self._still_due(row):
             await self._finish(row, OutboxStatus.CANCELLED, "", "đã báo cáo hoặc kỳ đã khóa")
             return OutboxStatus.CANCELLED
-        identities = await Identity.filter(member_id=row.member_id, blocked_at=None).order_by(
-            "-state_updated_at", "id"
+        # The channel the member used last comes first; never-used ones last (in Python, since
+        # SQLite and PostgreSQL put NULLs at opposite ends of a descending sort).
+        identities = sorted(
+            await Identity.filter(member_id=row.member_id, blocked_at=None),
+            key=lambda i: (
+                i.state_updated_at is None,
+                -(i.state_updated_at or EPOCH).timestamp(),
+                i.id,
+            ),
         )
         choices = REMINDER_CHOICES if row.category == "reminder" else []
         state = {"period": row.payload.get("period"), "snooze_hours": self.plan.snooze_hours}
