@@ -84,6 +84,10 @@ class FakeTelegram:
         self.updates: deque[dict[str, Any]] = deque()
         self.faults: dict[str, deque[Fault]] = defaultdict(deque)
         self.blocked: set[int] = set()  # users who blocked the bot
+        # Flood control: at most `cap_per_second` messages in any one-second window, then 429.
+        self.cap_per_second: float | None = None
+        self.flood_refusals = 0
+        self._recent: deque[float] = deque()
         self.files: dict[str, bytes] = {}
         self.messages: dict[tuple[int, int], dict[str, Any]] = {}  # what the bot sent, as now
         self.webhook: dict[str, Any] | None = None
@@ -225,6 +229,9 @@ class FakeTelegram:
         chat_id = params.get("chat_id")
         if method in CHAT_METHODS and chat_id is not None and int(chat_id) in self.blocked:
             return _error(403, "Forbidden: bot was blocked by the user")
+        if method in CHAT_METHODS and self.cap_per_second is not None and self._flooded():
+            self.flood_refusals += 1
+            return _error(429, "Too Many Requests: retry after 1", 1)
         call = Call(method, params, files)
         result = await handler(call)
         if isinstance(result, web.Response):
@@ -235,6 +242,15 @@ class FakeTelegram:
             if self.on_call is not None:
                 self.on_call(call)
         return web.json_response({"ok": True, "result": result})
+
+    def _flooded(self) -> bool:
+        now = time.monotonic()
+        while self._recent and self._recent[0] <= now - 1.0:
+            self._recent.popleft()
+        if len(self._recent) >= (self.cap_per_second or 0):
+            return True
+        self._recent.append(now)
+        return False
 
     async def _download(self, request: web.Request) -> web.Response:
         file_id = request.match_info["path"].rsplit("/", 1)[-1].split(".")[0]
