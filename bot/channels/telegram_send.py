@@ -10,6 +10,7 @@ import asyncio
 import logging
 import random
 import time
+from collections import deque
 from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -21,6 +22,7 @@ from telegram.ext import BaseRateLimiter
 log = logging.getLogger(__name__)
 
 R = TypeVar("R")
+WINDOW = 1.02  # seconds: Telegram's per-second limit, with a margin for network jitter
 Sleep = Callable[[float], Awaitable[None]]
 
 
@@ -82,10 +84,12 @@ class Pacer(BaseRateLimiter[None]):
     clock: Callable[[], float] = time.monotonic
     _overall: Gcra = field(init=False)
     _chats: dict[Any, Gcra] = field(init=False, default_factory=dict)
+    _sent: deque[float] = field(init=False, default_factory=deque)
 
     def __post_init__(self) -> None:
         p = self.policy
         self._overall = Gcra(1.0 / p.overall_per_second, p.overall_burst)
+        self._per_window = max(1, int(p.overall_per_second))
 
     async def initialize(self) -> None:
         pass
@@ -120,6 +124,16 @@ class Pacer(BaseRateLimiter[None]):
         send_at = self._overall.reserve(chat.reserve(now))
         if send_at > now:
             await self.sleep(send_at - now)
+        # The rate above is booked ahead; a busy event loop can wake several sends late and at
+        # once. Counting the sends actually made in the last second keeps them under the cap.
+        while True:
+            now = self.clock()
+            while self._sent and self._sent[0] <= now - WINDOW:
+                self._sent.popleft()
+            if len(self._sent) < self._per_window:
+                self._sent.append(now)
+                return
+            await self.sleep(self._sent[0] + WINDOW - now)
 
     async def retrying(
         self, call: Callable[[], Awaitable[R]], chat_id: Any = None, what: str = "request"
@@ -140,6 +154,9 @@ class Pacer(BaseRateLimiter[None]):
                     # Later messages to this chat wait too instead of each hitting the 429.
                     chat = self._chats[chat_id]
                     chat.tat = max(chat.tat, self.clock() + wait)
+                if chat_id is not None:
+                    # A flood limit is the bot's, not one chat's: every sender slows down.
+                    self._overall.tat = max(self._overall.tat, self.clock() + wait)
                 log.warning("Telegram flood control on %s: waiting %.1f s", what, wait)
             except Exception as e:
                 if not is_transient(e) or attempt >= p.max_retries:
