@@ -98,6 +98,8 @@ class Engine:
                 return [Reply(outcome.message)]
             identity = await load_identity(inc.channel, inc.account, inc.external_id)
             assert identity is not None
+            if inc.message_id:  # the same "/start CODE" delivered again is answered once
+                await ProcessedMessage.create(key=f"{inc.chat_key}:{inc.message_id}"[:200])
             turn = await self._new_turn(inc, identity, now)
             menu.show(turn, outcome.message)
             await self._save(turn)

@@ -215,5 +215,6 @@ def normalize_code(text: str) -> str:
 
 
 def looks_like_code(text: str) -> bool:
-    code = re.sub(r"[\s\-_.]", "", text.strip())
-    return 6 <= len(code) <= 12 and code.isalnum()
+    """Only what could be one of our codes: a greeting such as "xin chào" is not an attempt."""
+    code = normalize_code(text)
+    return 6 <= len(code) <= 12 and all(ch in INVITE_ALPHABET for ch in code)

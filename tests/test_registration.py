@@ -55,6 +55,23 @@ async def test_shared_phone_on_the_roster_registers(engine: Engine, world: World
     assert ident.member_id == world.other_reporter.id and ident.display_name == "Giả"
 
 
+async def test_a_greeting_is_not_a_code_attempt(engine: Engine, world: World) -> None:
+    chat = Chat(engine, "new-person")
+    await chat.send("xin chào")
+    assert "hãy gửi mã mời" in chat.text and "Mã mời không đúng" not in chat.text
+    assert await RegistrationAttempt.all().count() == 0
+
+
+async def test_the_same_start_message_twice_registers_and_answers_once(
+    engine: Engine, world: World
+) -> None:
+    invite = await issue_invite(world.other_reporter, engine.clock(), 30)
+    chat = Chat(engine, "tg-99", channel="telegram")
+    first = await chat.send(f"/start {invite.code}", message_id="m-1")
+    assert "Chào Tòng Thị Giả" in first[0].text
+    assert await chat.send(f"/start {invite.code}", message_id="m-1") == []
+
+
 async def test_unknown_phone_is_refused(engine: Engine, world: World) -> None:
     replies = await engine.handle(Incoming("telegram", "tg-8", contact_phone="0987654321"))
     assert "chưa có trong danh sách" in replies[0].text
@@ -66,7 +83,7 @@ async def test_guessing_codes_is_stopped(engine: Engine, world: World) -> None:
     invite = await issue_invite(world.other_reporter, engine.clock(), 30)
     chat = Chat(engine, "guesser")
     for i in range(MAX_FAILED_PER_DAY):
-        await chat.send(f"WRONG{i:03d}")
+        await chat.send(f"WRNGCD{'ABCDEFGHJK'[i]}")
     await chat.send(invite.code)
     assert "thử quá nhiều lần" in chat.text
     assert not await Identity.exists(external_id="guesser")
