@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections import deque
+from collections import OrderedDict, deque
 from collections.abc import Awaitable, Callable, Hashable
 from typing import Any, Generic, TypeVar
 
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
+K = TypeVar("K", bound=Hashable)
 
 
 class ChatQueues(Generic[T]):
@@ -68,3 +69,42 @@ class ChatQueues(Generic[T]):
             for task in list(self._workers):
                 task.cancel()
             await asyncio.gather(*self._workers, return_exceptions=True)
+
+
+class FollowUps:
+    """Slow work (Reply.then) running after its reply was sent: tracked so that shutdown waits for
+    it and tests can wait until everything is answered."""
+
+    def __init__(self) -> None:
+        self._tasks: set[asyncio.Task[None]] = set()
+
+    def spawn(self, work: Awaitable[None]) -> None:
+        task = asyncio.ensure_future(work)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def close(self, grace: float) -> None:
+        """Give running follow-ups `grace` seconds, then cancel them."""
+        if self._tasks:
+            _, pending = await asyncio.wait(self._tasks, timeout=grace)
+            for task in pending:
+                task.cancel()
+
+    async def settle(
+        self, queues: ChatQueues[Any], idle: Callable[[], bool] = lambda: True
+    ) -> None:
+        """Until the queues are empty and no follow-up runs (follow-ups may queue more)."""
+        while True:
+            await queues.join()
+            if self._tasks:
+                await asyncio.gather(*self._tasks, return_exceptions=True)
+            elif idle() and not queues.busy:
+                return
+
+
+def remember(lru: OrderedDict[K, None], key: K, cap: int) -> None:
+    """Keep `key` as the newest of at most `cap` remembered keys."""
+    lru[key] = None
+    lru.move_to_end(key)
+    if len(lru) > cap:
+        lru.popitem(last=False)

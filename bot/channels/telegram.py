@@ -27,7 +27,7 @@ from telegram.error import Forbidden, TelegramError
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, TypeHandler
 
 from bot.channels import Delivery, DeliveryStatus
-from bot.channels.queues import ChatQueues
+from bot.channels.queues import ChatQueues, FollowUps, remember
 from bot.channels.telegram_config import (
     ALLOWED_UPDATES,
     CHANNEL,
@@ -54,13 +54,6 @@ log = logging.getLogger(__name__)
 MAX_DOWNLOAD = 20 * 1024 * 1024  # getFile serves at most 20 MB
 SEEN_UPDATES = 10_000
 SENT = Delivery(DeliveryStatus.SENT)
-
-
-def _remember(lru: OrderedDict[int, None], key: int, cap: int) -> None:
-    lru[key] = None
-    lru.move_to_end(key)
-    if len(lru) > cap:
-        lru.popitem(last=False)
 
 
 class TelegramChannel:
@@ -95,7 +88,7 @@ class TelegramChannel:
         self.application: Application[Any, Any, Any, Any, Any, Any] = builder.build()
         self.application.add_handler(TypeHandler(Update, self._receive))
         self._queues: ChatQueues[Update] = ChatQueues(self._process, config.max_parallel)
-        self._follow_ups: set[asyncio.Task[None]] = set()
+        self._follow_ups = FollowUps()
         self._seen: OrderedDict[int, None] = OrderedDict()
         # Chats that have the persistent menu keyboard (since this process started).
         self._has_menu: OrderedDict[int, None] = OrderedDict()
@@ -148,21 +141,14 @@ class TelegramChannel:
         if app.running:
             await app.stop()  # hands the updates still queued to _receive
         await self._queues.close(self.config.shutdown_timeout)
-        if self._follow_ups:
-            _, pending = await asyncio.wait(self._follow_ups, timeout=self.config.shutdown_timeout)
-            for task in pending:
-                task.cancel()
+        await self._follow_ups.close(self.config.shutdown_timeout)
         await app.shutdown()
 
     async def settled(self) -> None:
         """Wait until every update received so far is handled and answered (tests, bench)."""
-        while True:
-            await self.application.update_queue.join()
-            await self._queues.join()
-            if self._follow_ups:
-                await asyncio.gather(*self._follow_ups, return_exceptions=True)
-            elif self.application.update_queue.empty() and not self._queues.busy:
-                return
+        queue = self.application.update_queue
+        await queue.join()
+        await self._follow_ups.settle(self._queues, queue.empty)
 
     # -- receiving -------------------------------------------------------------------------------
 
@@ -189,7 +175,7 @@ class TelegramChannel:
         if update.update_id in self._seen:  # a webhook delivered again
             log.info("repeated update %s ignored", update.update_id)
             return
-        _remember(self._seen, update.update_id, SEEN_UPDATES)
+        remember(self._seen, update.update_id, SEEN_UPDATES)
         user, chat = update.effective_user, update.effective_chat
         if user is None or user.is_bot or chat is None or chat.type != ChatType.PRIVATE:
             return  # the bot works in private chats only
@@ -320,9 +306,7 @@ class TelegramChannel:
             if delivery.status != DeliveryStatus.SENT:
                 return delivery
             if reply.then is not None:
-                task = asyncio.create_task(self._follow_up(chat_id, reply.then))
-                self._follow_ups.add(task)
-                task.add_done_callback(self._follow_ups.discard)
+                self._follow_ups.spawn(self._follow_up(chat_id, reply.then))
         return SENT
 
     async def _follow_up(self, chat_id: int, then: Callable[[], Awaitable[list[Reply]]]) -> None:
@@ -352,7 +336,7 @@ class TelegramChannel:
         if attached and contact:
             self._has_menu.pop(chat_id, None)  # the contact keyboard replaced the menu
         elif attached:
-            _remember(self._has_menu, chat_id, 100_000)
+            remember(self._has_menu, chat_id, 100_000)
         return SENT
 
     async def _send(self, chat_id: int, out: Outgoing) -> Delivery:

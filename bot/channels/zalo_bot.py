@@ -23,7 +23,7 @@ from typing import Any
 from aiohttp import ClientSession, web
 
 from bot.channels import Delivery, DeliveryStatus
-from bot.channels.queues import ChatQueues
+from bot.channels.queues import ChatQueues, FollowUps, remember
 from bot.channels.zalo_bot_api import (
     FORBIDDEN,
     QUOTA_EXCEEDED,
@@ -63,12 +63,6 @@ class _Bot:
         return self.account.bot_id
 
 
-def _remember(lru: OrderedDict[str, None], key: str) -> None:
-    lru[key] = None
-    if len(lru) > SEEN_MESSAGES:
-        lru.popitem(last=False)
-
-
 class ZaloBotChannel:
     name = CHANNEL
 
@@ -98,7 +92,7 @@ class ZaloBotChannel:
         self._queues: ChatQueues[tuple[_Bot, dict[str, Any]]] = ChatQueues(
             self._process, config.max_parallel
         )
-        self._follow_ups: set[asyncio.Task[None]] = set()
+        self._follow_ups = FollowUps()
         self._seen: OrderedDict[str, None] = OrderedDict()
         self._accepting = False
 
@@ -155,21 +149,13 @@ class ZaloBotChannel:
         await asyncio.gather(*self._pollers, return_exceptions=True)
         self._pollers.clear()
         await self._queues.close(self.config.shutdown_timeout)
-        if self._follow_ups:
-            _, pending = await asyncio.wait(self._follow_ups, timeout=self.config.shutdown_timeout)
-            for task in pending:
-                task.cancel()
+        await self._follow_ups.close(self.config.shutdown_timeout)
         if self._session is not None:
             await self._session.close()
 
     async def settled(self) -> None:
         """Until every update taken so far is handled and answered (tests)."""
-        while True:
-            await self._queues.join()
-            if self._follow_ups:
-                await asyncio.gather(*self._follow_ups, return_exceptions=True)
-            elif not self._queues.busy:
-                return
+        await self._follow_ups.settle(self._queues)
 
     async def wait_received(self, count: int) -> None:
         async with self._received_changed:
@@ -241,7 +227,7 @@ class ZaloBotChannel:
                 if key in self._seen:
                     log.info("repeated Zalo message %s ignored", key)
                     return
-                _remember(self._seen, key)
+                remember(self._seen, key, SEEN_MESSAGES)
             self._queues.put((bot.bot_id, chat_id), (bot, update))
         finally:
             async with self._received_changed:
@@ -315,9 +301,7 @@ class ZaloBotChannel:
             if (await self._send_reply(bot, chat_id, reply)).status != DeliveryStatus.SENT:
                 return
             if reply.then is not None:
-                task = asyncio.create_task(self._follow_up(bot, chat_id, reply.then))
-                self._follow_ups.add(task)
-                task.add_done_callback(self._follow_ups.discard)
+                self._follow_ups.spawn(self._follow_up(bot, chat_id, reply.then))
 
     async def _follow_up(
         self, bot: _Bot, chat_id: str, then: Callable[[], Awaitable[list[Reply]]]

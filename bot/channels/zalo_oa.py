@@ -23,7 +23,7 @@ from typing import Any
 from aiohttp import ClientError, ClientSession, ClientTimeout, web
 
 from bot.channels import Delivery, DeliveryStatus
-from bot.channels.queues import ChatQueues
+from bot.channels.queues import ChatQueues, FollowUps
 from bot.channels.zalo_common import download_image, numbered, split_text
 from bot.channels.zalo_oa_api import (
     BAD_PARAMETER,
@@ -80,7 +80,7 @@ class ZaloOAChannel:
         self._received_changed = asyncio.Condition()
         self._session: ClientSession | None = None
         self._queues: ChatQueues[dict[str, Any]] = ChatQueues(self._process, config.max_parallel)
-        self._follow_ups: set[asyncio.Task[None]] = set()
+        self._follow_ups = FollowUps()
         self._seen: OrderedDict[str, None] = OrderedDict()
         self._accepting = False
 
@@ -110,21 +110,13 @@ class ZaloOAChannel:
     async def stop(self) -> None:
         self._accepting = False
         await self._queues.close(self.config.shutdown_timeout)
-        if self._follow_ups:
-            _, pending = await asyncio.wait(self._follow_ups, timeout=self.config.shutdown_timeout)
-            for task in pending:
-                task.cancel()
+        await self._follow_ups.close(self.config.shutdown_timeout)
         if self._session is not None:
             await self._session.close()
 
     async def settled(self) -> None:
         """Until every event taken so far is handled and answered (tests)."""
-        while True:
-            await self._queues.join()
-            if self._follow_ups:
-                await asyncio.gather(*self._follow_ups, return_exceptions=True)
-            elif not self._queues.busy:
-                return
+        await self._follow_ups.settle(self._queues)
 
     # -- receiving -------------------------------------------------------------------------------
 
@@ -265,9 +257,7 @@ class ZaloOAChannel:
             if (await self._send_reply(user_id, reply)).status != DeliveryStatus.SENT:
                 return
             if reply.then is not None:
-                task = asyncio.create_task(self._follow_up(user_id, reply.then))
-                self._follow_ups.add(task)
-                task.add_done_callback(self._follow_ups.discard)
+                self._follow_ups.spawn(self._follow_up(user_id, reply.then))
 
     async def _follow_up(self, user_id: str, then: Callable[[], Awaitable[list[Reply]]]) -> None:
         try:
