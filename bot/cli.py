@@ -37,7 +37,7 @@ async def _open(settings: Settings) -> None:
 
 def _print_demo(result_invites: list[tuple[str, str, str]]) -> None:
     if result_invites:
-        print("Mã mời demo (thử đăng ký bằng `baocao chat --new`):")
+        print("Mã mời demo (thử đăng ký: .venv/bin/baocao chat --new, rồi gửi mã):")
         for name, unit, code in result_invites:
             print(f"  {code}  {name} — {unit}")
 
@@ -361,6 +361,7 @@ def main(argv: list[str] | None = None) -> None:
     )
     logging.getLogger("tortoise").setLevel(logging.WARNING)
     logging.getLogger("aiosqlite").setLevel(logging.WARNING)
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)  # a line per job run otherwise
     # httpx logs every request URL at INFO, and Bot API URLs contain the bot token.
     logging.getLogger("httpx").setLevel(logging.WARNING)
     try:
