@@ -35,6 +35,7 @@ from bot.channels.telegram_config import (
     WEBHOOK_PATH,
     TelegramConfig,
 )
+from bot.channels.telegram_http import AiohttpRequest
 from bot.channels.telegram_render import (
     BUTTON_COMMANDS,
     Outgoing,
@@ -78,10 +79,9 @@ class TelegramChannel:
             .base_file_url(config.base_file_url)
             .rate_limiter(self.pacer)
             .job_queue(None)
-            .read_timeout(timeout)
-            .write_timeout(timeout)
-            .connect_timeout(timeout)
-            .pool_timeout(timeout)
+            .request(AiohttpRequest(timeout))
+            # getUpdates holds its connection for the long-poll timeout on top of the read one
+            .get_updates_request(AiohttpRequest(timeout + config.poll_timeout, connections=1))
         )
         if config.webhook:
             builder = builder.updater(None)  # our aiohttp server receives the updates
