@@ -11,7 +11,6 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
 from handlers import menu, mine, nil, registration, remind, report
@@ -21,9 +20,9 @@ from handlers.fields import Question
 from handlers.messages import Incoming, Reply
 from handlers.parsing import fold, match_choice
 from handlers.turn import BACK, CANCEL, Turn
-from models import Identity, ProcessedMessage
+from models import Identity
 from models.periods import ReportRules, vn_today
-from models.queries import load_identity
+from models.queries import load_identity, remember_message
 
 log = logging.getLogger(__name__)
 
@@ -99,16 +98,15 @@ class Engine:
             identity = await load_identity(inc.channel, inc.account, inc.external_id)
             assert identity is not None
             if inc.message_id:  # the same "/start CODE" delivered again is answered once
-                await ProcessedMessage.create(key=f"{inc.chat_key}:{inc.message_id}"[:200])
+                await remember_message(f"{inc.chat_key}:{inc.message_id}"[:200], now)
             turn = await self._new_turn(inc, identity, now)
             menu.show(turn, outcome.message)
             await self._save(turn)
             return turn.replies
-        if inc.message_id:
-            try:
-                await ProcessedMessage.create(key=f"{inc.chat_key}:{inc.message_id}"[:200])
-            except IntegrityError:
-                raise _Duplicate() from None
+        if inc.message_id and not await remember_message(
+            f"{inc.chat_key}:{inc.message_id}"[:200], now
+        ):
+            raise _Duplicate()
         if not identity.member.active:
             return [Reply(T.BLOCKED_MEMBER)]
         turn = await self._new_turn(inc, identity, now)

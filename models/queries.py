@@ -175,3 +175,21 @@ async def due_units(period: Period, root: Unit | None = None) -> list[DueUnit]:
         [True, True, subtree_prefix(root), period.id, period.id],
     )
     return [DueUnit(r["id"], r["code"], r["name"], r["parent_id"], r["path"]) for r in rows]
+
+
+async def remember_message(key: str, at: datetime) -> bool:
+    """Record a platform message id; False when it was recorded before (a repeated update).
+    ON CONFLICT DO NOTHING instead of catching a unique violation: on PostgreSQL a violation
+    would abort the transaction the turn runs in, and one plain statement costs less."""
+    conn = connections.get("default")
+    dialect = conn.capabilities.dialect
+    value: Any = at if dialect == "postgres" else at.isoformat(sep=" ", timespec="microseconds")
+    rows = await conn.execute_query_dict(
+        _sql(
+            'INSERT INTO processed_messages ("key", "at") VALUES (?, ?) '
+            'ON CONFLICT ("key") DO NOTHING RETURNING id',
+            dialect,
+        ),
+        [key, value],
+    )
+    return bool(rows)
