@@ -247,3 +247,30 @@ async def test_dry_run_writes_nothing(engine: Engine, world: World, clock) -> No
     result = await sweep(clock(), RULES, PLAN, dry_run=True)
     assert {p.member_name for p in result.planned} == {"Lò Văn Thử", "Tòng Thị Giả"}
     assert await Outbox.all().count() == 0
+
+
+async def test_the_scheduler_sweeps_once_at_start_up_then_at_the_send_hour() -> None:
+    """A sweep missed while the bot was down runs once when it starts again."""
+    from bot.scheduler import build_scheduler
+
+    swept = asyncio.Event()
+    calls: list[str] = []
+
+    async def fake_sweep() -> None:
+        calls.append("sweep")
+        swept.set()
+
+    async def fake_drain() -> None:
+        calls.append("drain")
+
+    scheduler = build_scheduler(PLAN, fake_sweep, fake_drain, drain_seconds=3600)
+    scheduler.start()
+    try:
+        await asyncio.wait_for(swept.wait(), timeout=5)
+        daily = scheduler.get_job("sweep")
+        assert str(daily.trigger.timezone) == "Asia/Ho_Chi_Minh"
+        assert daily.next_run_time.hour == PLAN.send_hour and daily.next_run_time.minute == 0
+        assert scheduler.get_job("sweep-at-start") is None  # ran, and runs no more
+    finally:
+        scheduler.shutdown(wait=False)
+    assert calls.count("sweep") == 1
