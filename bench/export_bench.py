@@ -1,15 +1,19 @@
 """The Excel export at scale, beside what openpyxl alone takes to write the same cells.
 
-    python bench/export_bench.py [--activities 100000] [--units 3000] [--pg postgres://...]
+    python bench/export_bench.py [--activities 100000] [--units 3000] [--repeat 3]
+                                 [--pg postgres://postgres@127.0.0.1:5432/test]
 
 For each database (a fresh SQLite file, and PostgreSQL when --pg is given and reachable):
 1. seed one monthly period: `--units` reporting cells under communes of 30, `--activities`
    reports spread over them (bulk_create), a few nil reports, some units late, some silent;
-2. export the period for the whole tree with exports.report.write_report, timed;
-3. read the cells back and write them again with bare openpyxl write-only (plain values, no
-   styles, no database), timed: the floor an export cannot go below.
-Each step runs in a process of its own, so the export's peak memory is its own: resource.getrusage
-ru_maxrss of the export process (interpreter, libraries and all), not tracemalloc.
+2. export the period for the whole tree with exports.report.write_report, timed from the first
+   query to the saved file;
+3. read the export's cells back and write them again with bare openpyxl write-only, timed: once
+   with each cell's own style (stamped from one prototype per style, as the export does), once as
+   plain values. Neither touches the database: together they are the floor an export sits on.
+Every step runs in a fresh process, alternating, `--repeat` times; the best of each is printed
+(other work on the machine only ever adds time). Peak memory is resource.getrusage ru_maxrss of
+the export process (interpreter and libraries included), not tracemalloc.
 Prints figures; asserts nothing. Targets: export / bare at most 1.3, peak under 200 MB."""
 
 from __future__ import annotations

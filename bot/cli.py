@@ -26,13 +26,14 @@ def _letterhead(settings: Settings) -> Letterhead:
 
 
 def _engine(settings: Settings) -> Engine:
-    exporting.configure(_letterhead(settings))  # /xuatbaocao prints the board's own name
     return Engine(settings.rules, settings.media_dir)
 
 
 async def _open(settings: Settings) -> None:
     await init_db(settings.database_url)
     await seed_catalog()
+    # /xuatbaocao prints the board's own name, in the console and in `run` alike.
+    exporting.configure(_letterhead(settings))
 
 
 def _print_demo(result_invites: list[tuple[str, str, str]]) -> None:

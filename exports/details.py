@@ -65,6 +65,7 @@ class DetailSheet:
         self.count = 0
         self._lines = 1
         self._dates: dict[date, Any] = {}
+        self._topics: dict[tuple[Any, ...], str] = {}
         date_field = next(
             (f for f in kind.fields if f.get("type") == "date" and f.get("key") == "date"), None
         )
@@ -76,7 +77,7 @@ class DetailSheet:
         heads += [L.REPORTER, L.RECEIVED, L.EDITED, L.VERSION]
         widths = [5, 10, 18, 22, 10]
         widths += [WIDTHS.get(f.get("type", ""), 16) for f in self.fields]
-        widths += [18, 14, 14, 6]
+        widths += [18, 16, 16, 6]  # "dd/mm/yyyy hh:mm" needs 16
         if self.photo_keys:
             heads.append(L.PHOTOS)
             widths.append(14)
@@ -96,7 +97,9 @@ class DetailSheet:
         merge(ws, 1, 1, self.ncols)
         sheet.append([looks.d_note.text(ws, heading.scope_line)], 18)
         merge(ws, 2, 1, self.ncols)
-        sheet.append([looks.d_head.text(ws, h) for h in heads], 32)
+        # Bold headings are wider than body text: measure them in a narrower column.
+        head_lines = max(lines_for(h, w * 0.85) for h, w in zip(heads, widths, strict=True))
+        sheet.append([looks.d_head.text(ws, h) for h in heads], LINE_HEIGHT * head_lines + 4)
 
     def _text(self, col: int, value: Any) -> Any:
         if value is None or value == "" or value == []:
@@ -149,10 +152,25 @@ class DetailSheet:
 
             return as_date
         if kind == "topics":
-            names = self.topics
-            return lambda v: self._text(
-                col, [names.get(c, c) for c in v] if isinstance(v, list) else v
-            )
+            names, known = self.topics, self._topics
+
+            def topics(value: Any) -> Any:
+                if not isinstance(value, list):
+                    return self._text(col, value)
+                try:
+                    key = tuple(value)
+                    joined = known.get(key)
+                except TypeError:  # a hand-edited row with something unhashable in it
+                    key, joined = None, None
+                if joined is None:
+                    joined = "; ".join(
+                        str(names.get(c, c)) if isinstance(c, str) else str(c) for c in value
+                    )
+                    if key is not None:
+                        known[key] = joined
+                return self._text(col, joined)
+
+            return topics
         return lambda v: self._text(col, v)
 
     def add(self, row: ActivityRow) -> None:
@@ -174,7 +192,7 @@ class DetailSheet:
         cells += [
             self._text(self.reporter_col, row.reporter),
             looks.d_datetime.value(ws, local(row.created_at)),
-            looks.d_datetime.value(ws, local(row.updated_at)) if row.version > 1 else None,
+            looks.d_datetime.value(ws, local(row.edited_at)) if row.edited_at else None,
             row.version,
         ]
         if self.photo_keys:

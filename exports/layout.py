@@ -50,7 +50,10 @@ class Look:
 
     def value(self, ws: WriteOnlyWorksheet, value: Any) -> WriteOnlyCell:
         """A number, a date or a formula we wrote ourselves."""
-        return self._stamp(WriteOnlyCell(ws, value=value))
+        # Styled before the value is set: a date then finds its format already there.
+        cell = self._stamp(WriteOnlyCell(ws))
+        cell.value = value
+        return cell
 
 
 class Looks:

@@ -7,12 +7,14 @@ from typing import Any
 
 from openpyxl.chart import BarChart, Reference
 from openpyxl.chart.shapes import GraphicalProperties
+from openpyxl.worksheet.pagebreak import Break
 
 from exports import labels as L
 from exports.layout import Looks, Sheet, col, merge, print_setup
 from exports.lines import Group, Heading
 from models.queries import Status
 
+PAGE_ROWS = 30  # rows of 15 points on a landscape A4 page, within the margins
 CHART_STATUSES = [
     (Status.ON_TIME, "2E7D32"),
     (Status.LATE, "F9A825"),
@@ -27,6 +29,7 @@ def write_missing(
     heading: Heading,
     groups: list[Group],
     contacts: dict[int, list[tuple[str, str]]],
+    reminders: dict[int, int],  # unit id -> reminders sent for the period
 ) -> None:
     ws = sheet.ws
     heads = [L.STT, L.PARENT, L.UNIT, L.SECRETARY, L.PHONE, L.REMINDERS]
@@ -54,9 +57,7 @@ def write_missing(
                     looks.text.text(ws, unit.name),
                     looks.text.text(ws, "\n".join(name for name, _ in people) or None),
                     looks.text.text(ws, "\n".join(phone for _, phone in people) or None),
-                    # TODO(reminders issue): count the reminders the outbox sent this unit for
-                    # this period once the outbox table exists; no reminder is sent before it.
-                    looks.text_center.value(ws, 0),
+                    looks.text_center.value(ws, reminders.get(unit.id, 0)),
                 ],
                 fit=(1, 2, 3),
             )
@@ -73,7 +74,7 @@ def write_chart(sheet: Sheet, looks: Looks, heading: Heading, groups: list[Group
     ws = sheet.ws
     heads = [L.PARENT, *(L.STATUS_NAMES[s].capitalize() for s, _ in CHART_STATUSES)]
     heads += [L.UNITS_COUNT, L.DONE_RATE]
-    sheet.set_widths([34, 11, 11, 11, 11, 11, 11])
+    sheet.set_widths([34, 11, 11, 11, 11, 13, 13])
     ws.freeze_panes = "A4"
     print_setup(ws, "3:3")
     sheet.append([looks.title.text(ws, L.CHART_TITLE.format(label=heading.label.upper()))], 24)
@@ -99,16 +100,23 @@ def write_chart(sheet: Sheet, looks: Looks, heading: Heading, groups: list[Group
     total.append(looks.total_percent.value(ws, f"=IF(F{r}>0,(B{r}+C{r}+D{r})/F{r},0)"))
     sheet.append(total)
     if groups:
-        ws.add_chart(_chart(ws, first, last), f"A{sheet.row + 2}")
-    ws.print_area = f"A1:G{sheet.row + 2 + _chart_rows(len(groups))}"
+        gap = 1
+        if sheet.row + gap + _chart_rows(len(groups)) > PAGE_ROWS:
+            # Below a long table the chart starts a page of its own: drawn across a page break
+            # it would be cut, and the repeated header row would print over it.
+            ws.row_breaks.append(Break(id=sheet.row))
+            gap = 0
+        ws.add_chart(_chart(ws, first, last), f"A{sheet.row + gap + 1}")
+    ws.print_area = f"A1:G{sheet.row + 1 + _chart_rows(len(groups))}"
 
 
 def _chart_rows(n_groups: int) -> int:
-    return int(_chart_height(n_groups) / 0.5) + 1  # rows of 15 points (about 0.53 cm)
+    return int(_chart_height(n_groups) / 0.53) + 1  # rows of 15 points
 
 
 def _chart_height(n_groups: int) -> float:
-    return max(8.0, 2.5 + 0.8 * n_groups)
+    """Centimetres: a bar for each parent unit, within one landscape page."""
+    return min(15.0, max(7.5, 2.5 + 0.7 * n_groups))
 
 
 def _chart(ws: Any, first: int, last: int) -> BarChart:

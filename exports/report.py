@@ -23,7 +23,13 @@ from exports.lines import Column, Group, Heading, Letterhead, UnitLine
 from exports.missing import write_chart, write_missing
 from exports.summary import write_summary
 from models import Period, Topic, Unit
-from models.export_data import activity_rows, reporter_contacts, reporting_units, unit_names
+from models.export_data import (
+    activity_rows,
+    reminders_sent,
+    reporter_contacts,
+    reporting_units,
+    unit_names,
+)
 from models.queries import Status, unit_statuses
 
 
@@ -145,6 +151,8 @@ async def write_report(
         detail(of_row).add(row)
         figures.add(row.unit_id, row.kind_id, row.data)
         count += 1
+        if count % 500 == 0:
+            await asyncio.sleep(0)  # a big export must not hold up the chat turns for seconds
 
     # A retired kind still shows where this scope has reports of it.
     shown = [k for k in kinds if k.id in details]
@@ -156,7 +164,9 @@ async def write_report(
         sheet.close()
     if scope.period is not None:
         contacts = await reporter_contacts(scope.root)
-        write_missing(Sheet(wb.create_sheet(L.MISSING_SHEET)), looks, heading, groups, contacts)
+        reminders = await reminders_sent(scope.period.id, scope.root)
+        missing_sheet = Sheet(wb.create_sheet(L.MISSING_SHEET))
+        write_missing(missing_sheet, looks, heading, groups, contacts, reminders)
         write_chart(Sheet(wb.create_sheet(L.CHART_SHEET)), looks, heading, groups)
 
     path.parent.mkdir(parents=True, exist_ok=True)

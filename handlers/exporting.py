@@ -18,7 +18,14 @@ from handlers.messages import Reply
 from handlers.parsing import fold
 from handlers.turn import Turn
 from models import Role, Unit
-from models.periods import PeriodBounds, ReportRules, bounds_for, period_for, previous_bounds
+from models.periods import (
+    VN_TZ,
+    PeriodBounds,
+    ReportRules,
+    bounds_for,
+    period_for,
+    previous_bounds,
+)
 
 log = logging.getLogger(__name__)
 
@@ -56,7 +63,8 @@ def default_bounds(today: date, rules: ReportRules) -> PeriodBounds:
 def export_name(unit: Unit | None, start: date, now: datetime) -> str:
     """A file name with no user text in it: the unit's code reduced to safe characters."""
     code = re.sub(r"[^A-Za-z0-9_-]+", "", unit.code if unit else "") or "all"
-    return f"baocao_{code}_{start:%Y-%m}_{now:%Y%m%d-%H%M%S}_{secrets.token_hex(2)}.xlsx"
+    made = now.astimezone(VN_TZ)
+    return f"baocao_{code}_{start:%Y-%m}_{made:%Y%m%d-%H%M%S}_{secrets.token_hex(2)}.xlsx"
 
 
 async def export_command(turn: Turn, arg: str) -> None:

@@ -13,7 +13,7 @@ from typing import Any
 
 from tortoise import connections
 
-from models.entities import Role, Unit
+from models.entities import OutboxStatus, Role, Unit
 from models.queries import _dt, _sql, subtree_prefix
 
 # Units per activity query: a bounded IN list, a bounded page in memory, and on SQLite the shared
@@ -39,7 +39,7 @@ class ActivityRow:
     data: dict[str, Any]
     version: int
     created_at: datetime
-    updated_at: datetime
+    edited_at: datetime | None  # None until the report is edited (version 1)
     reporter: str
 
 
@@ -91,6 +91,22 @@ async def reporter_contacts(root: Unit | None) -> dict[int, list[tuple[str, str]
     for r in rows:
         out.setdefault(r["unit_id"], []).append((r["name"], r["phone"] or ""))
     return out
+
+
+async def reminders_sent(period_id: int, root: Unit | None) -> dict[int, int]:
+    """Reminders of the period actually sent to each unit's members under `root`. Reminder keys
+    are "remind:<period id>:<stage>:<member id>" (handlers/reminders.py)."""
+    rows = await _fetch(
+        """
+        SELECT m.unit_id, COUNT(*) AS n FROM outbox o
+        JOIN members m ON m.id = o.member_id
+        JOIN units u ON u.id = m.unit_id
+        WHERE o.category = ? AND o.status = ? AND o.key LIKE ? AND u.path LIKE ?
+        GROUP BY m.unit_id
+        """,
+        ["reminder", OutboxStatus.SENT.value, f"remind:{period_id}:%", subtree_prefix(root)],
+    )
+    return {r["unit_id"]: int(r["n"]) for r in rows}
 
 
 def _json(value: Any) -> dict[str, Any]:
@@ -167,7 +183,7 @@ async def activity_rows(
                         data=_json(r["data"]),
                         version=r["version"],
                         created_at=_dt(r["created_at"]) or datetime.min,
-                        updated_at=_dt(r["updated_at"]) or datetime.min,
+                        edited_at=_dt(r["updated_at"]) if r["version"] > 1 else None,
                         reporter=r["reporter"],
                     )
     finally:

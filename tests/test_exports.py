@@ -26,7 +26,17 @@ from handlers.catalog import CatalogCache
 from handlers.exporting import export_command
 from handlers.messages import Incoming
 from handlers.turn import Turn
-from models import Activity, ActivityKind, Identity, Member, NilReport, Period, Unit
+from models import (
+    Activity,
+    ActivityKind,
+    Identity,
+    Member,
+    NilReport,
+    Outbox,
+    OutboxStatus,
+    Period,
+    Unit,
+)
 from models.periods import VN_TZ, ReportRules, period_for, vn_today
 
 RULES = ReportRules(period_months=1, deadline_day=5, lock_days=10)  # as the fixtures use
@@ -69,7 +79,7 @@ async def october_with_every_status(world: World) -> tuple[Period, Unit]:
     Also a deleted report and a September one, which October must not count."""
     one, two, three = world.cells
     four = await add_unit("C4", "Chi bộ bản Bốn", world.other_commune)
-    await Member.create(name="Hoàng Văn Bốn", phone="0900000105", unit=four)
+    secretary = await Member.create(name="Hoàng Văn Bốn", phone="0900000105", unit=four)
     await report(one, world.reporter, "phat_thanh", date(2026, 10, 3), date(2026, 10, 10),
                  sessions=3, minutes=90, place="Cụm loa bản Một", note=HYPERLINK,
                  photos=["ab" * 32])  # fmt: skip
@@ -89,6 +99,23 @@ async def october_with_every_status(world: World) -> tuple[Period, Unit]:
     period = await period_for(date(2026, 10, 1), RULES)
     nil = await NilReport.create(unit=three, period=period, reporter=world.reporter)
     await NilReport.filter(id=nil.id).update(created_at=vn(date(2026, 11, 2)))
+    # Bản Bốn was reminded twice for October; a third reminder is still waiting to go out, and
+    # September's does not count.
+    september = await period_for(date(2026, 9, 1), RULES)
+    for key, status in (
+        (f"remind:{period.id}:before:{secretary.id}", OutboxStatus.SENT),
+        (f"remind:{period.id}:due:{secretary.id}", OutboxStatus.SENT),
+        (f"remind:{period.id}:overdue:{secretary.id}", OutboxStatus.PENDING),
+        (f"remind:{september.id}:due:{secretary.id}", OutboxStatus.SENT),
+    ):
+        await Outbox.create(
+            key=key,
+            member=secretary,
+            category="reminder",
+            text="Nhắc báo cáo",
+            status=status,
+            not_before=vn(date(2026, 11, 3)),
+        )
     return period, four
 
 
@@ -203,7 +230,7 @@ async def test_a_period_with_every_status_as_libreoffice_computes_it(
 
     missing = sheets["Chưa báo cáo"]
     assert missing[3] == ["1", "Đảng ủy xã Nà Giả", "Chi bộ bản Bốn", "Hoàng Văn Bốn",
-                          "0900000105", "0"]  # fmt: skip
+                          "0900000105", "2"]  # fmt: skip
     assert len(missing) == 4
     rates = {r[0]: r for r in sheets["Biểu đồ"][3:]}
     assert rates["Đảng ủy xã Mường Thử"][1:] == ["1", "1", "0", "0", "2", "100%"]
