@@ -4,13 +4,20 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 
 from handlers.audit import record
 from handlers.catalog import seed_catalog
 from handlers.registration import issue_invite, link_identity
 from models import Activity, ActivityKind, InviteCode, Member, NilReport, Role, Unit
-from models.periods import ReportRules, bounds_for, period_for, previous_bounds, vn_today
+from models.periods import (
+    VN_TZ,
+    ReportRules,
+    bounds_for,
+    period_for,
+    previous_bounds,
+    vn_today,
+)
 
 # Every name here is invented.
 PROVINCE = ("TU", "Tỉnh ủy Bắc Vân", "Tỉnh ủy")
@@ -209,8 +216,17 @@ async def _demo_reports(
             draft_token=uuid.uuid4().hex,
         )
         await record(members[cell_code].id, "activity", activity.id, "create", None, data)
+        # Received the evening of the activity, as a secretary on time would report it.
+        received = datetime.combine(day, time(19), VN_TZ)
+        if received < now:
+            await Activity.filter(id=activity.id).update(created_at=received)
     # A cell that reported nothing: an explicit nil report, which counts as reported.
-    await NilReport.create(unit=cells["X01-CS"], period=prev_period, reporter=members["X01-CS"])
+    nil = await NilReport.create(
+        unit=cells["X01-CS"], period=prev_period, reporter=members["X01-CS"]
+    )
+    nil_at = datetime.combine(prev.end, time(19), VN_TZ)
+    if nil_at < now:
+        await NilReport.filter(id=nil.id).update(created_at=nil_at)
     # One late report: stamped after the previous period's deadline.
     late_at = datetime.combine(
         prev.deadline + timedelta(days=2), datetime.min.time(), now.tzinfo

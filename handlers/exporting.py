@@ -16,6 +16,7 @@ from exports.report import ReportScope, write_report
 from handlers import texts as T
 from handlers.messages import Reply
 from handlers.parsing import fold
+from handlers.supervise import scope_unit
 from handlers.turn import Turn
 from models import Role, Unit
 from models.periods import (
@@ -84,7 +85,8 @@ async def export_command(turn: Turn, arg: str) -> None:
     else:
         bounds = default_bounds(turn.today, turn.rules)
 
-    unit, rules, today, now = turn.unit, turn.rules, turn.today, turn.now
+    unit = await scope_unit(turn.member, turn.unit)
+    rules, today, now = turn.rules, turn.today, turn.now
     folder = turn.media_dir / "exports"
     letterhead = _letterhead
 

@@ -19,6 +19,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from handlers import texts as T
+from handlers.supervise import scope_unit
 from models import Member, Outbox, Period, Role, Snooze, Unit
 from models.periods import VN_TZ, ReportRules, bounds_for, period_for, previous_bounds, vn_today
 from models.queries import Status, due_units, unit_statuses
@@ -222,13 +223,14 @@ async def _digests(today: date, rules: ReportRules) -> list[Planned]:
     )
     out = []
     for a in admins:
-        statuses = await unit_statuses(period, a.unit)
+        scope = await scope_unit(a, a.unit)
+        statuses = await unit_statuses(period, scope)
         if not statuses:
             continue
         count = {s: sum(1 for x in statuses if x.status == s) for s in Status}
         text = T.DIGEST.format(
             period=T.period_label(period.start, period.end),
-            unit=a.unit.name,
+            unit=scope.name,
             deadline=T.fmt_date(period.deadline),
             total=len(statuses),
             reported=len(statuses) - count[Status.MISSING],

@@ -4,11 +4,20 @@ from __future__ import annotations
 
 from handlers import texts as T
 from handlers.turn import Turn
-from models import Role
+from models import Member, Role, Unit
 from models.periods import bounds_for, period_for, previous_bounds
 from models.queries import Status, unit_statuses
 
 LIST_LIMIT = 40
+
+
+async def scope_unit(member: Member, unit: Unit) -> Unit:
+    """Whose reports a member oversees: a supervisor their own unit's subtree; an admin (the
+    propaganda board, itself a unit with no cells under it) the whole tree it belongs to."""
+    if member.role == Role.ADMIN and unit.parent_id is not None:
+        root = await Unit.get_or_none(id=int(unit.path.strip("/").split("/")[0]))
+        return root or unit
+    return unit
 
 
 async def late_units(turn: Turn) -> None:
@@ -26,13 +35,12 @@ async def late_units_text(turn: Turn) -> str:
     target = prev if turn.today <= prev.locks_on else current
     period = await period_for(target.start, turn.rules)
     label = T.period_label(period.start, period.end)
-    missing = [s for s in await unit_statuses(period, turn.unit) if s.status == Status.MISSING]
+    scope = await scope_unit(turn.member, turn.unit)
+    missing = [s for s in await unit_statuses(period, scope) if s.status == Status.MISSING]
     if not missing:
-        return T.LATE_NONE.format(unit=turn.unit.name, period=label)
+        return T.LATE_NONE.format(unit=scope.name, period=label)
     lines = [
-        T.LATE_HEADER.format(
-            period=label, deadline=T.fmt_date(period.deadline), unit=turn.unit.name
-        )
+        T.LATE_HEADER.format(period=label, deadline=T.fmt_date(period.deadline), unit=scope.name)
     ]
     lines += [f"• {s.name}" for s in missing[:LIST_LIMIT]]
     if len(missing) > LIST_LIMIT:

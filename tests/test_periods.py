@@ -123,3 +123,21 @@ async def test_supervisor_sees_late_cells_of_their_commune_only(
     await admin.send("/start")
     await admin.press("Đơn vị chưa báo cáo")
     assert "• Chi bộ bản Hai" in admin.text and "• Chi bộ bản Ba" in admin.text
+
+
+async def test_the_board_oversees_the_whole_tree(engine: Engine, world: World, clock) -> None:
+    """The propaganda board is a unit of its own beside the communes; its admins see them all."""
+    from factories import add_unit
+    from handlers.registration import link_identity
+    from models import Member, Role
+
+    board = await add_unit("BTG", "Ban Tuyên giáo", world.province, reports=False)
+    officer = await Member.create(
+        name="Cán bộ Ban", phone="0900000199", role=Role.ADMIN, unit=board
+    )
+    await link_identity(officer, "console", "0900000199")
+    clock.set_vn(2026, 12, 7)
+    chat = Chat(engine, "0900000199")
+    await chat.send("/chuabaocao")
+    assert "thuộc Tỉnh ủy Thử Nghiệm" in chat.text
+    assert all(f"• Chi bộ bản {n}" in chat.text for n in ("Một", "Hai", "Ba"))
