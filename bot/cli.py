@@ -13,8 +13,8 @@ from pathlib import Path
 
 from bot.config import Settings, get_settings
 from bot.db import close_db, init_db, migrate
+from bot.exporter import configure as configure_exports
 from exports.lines import Letterhead
-from handlers import exporting
 from handlers.catalog import seed_catalog
 from handlers.engine import Engine, utcnow
 
@@ -33,7 +33,7 @@ async def _open(settings: Settings) -> None:
     await init_db(settings.database_url)
     await seed_catalog()
     # /xuatbaocao prints the board's own name, in the console and in `run` alike.
-    exporting.configure(_letterhead(settings))
+    configure_exports(settings.board_name, settings.board_place)
 
 
 def _print_demo(result_invites: list[tuple[str, str, str]]) -> None:

@@ -8,17 +8,17 @@ from __future__ import annotations
 import logging
 import re
 import secrets
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
-from exports.lines import Letterhead
-from exports.report import ReportScope, write_report
 from handlers import texts as T
 from handlers.messages import Reply
 from handlers.parsing import fold
 from handlers.supervise import scope_unit
 from handlers.turn import Turn
-from models import Role, Unit
+from models import Period, Role, Unit
 from models.periods import (
     VN_TZ,
     PeriodBounds,
@@ -32,14 +32,36 @@ log = logging.getLogger(__name__)
 
 _MONTH_RE = re.compile(r"^(?:thang\s*)?(\d{1,2})\s*[/.\-]\s*(\d{4})$")
 
-# The board's name and place on the letterhead. handlers/ cannot read the settings, so bot/ sets
-# this at start-up (configure); the default serves tests and a bare console.
-_letterhead = Letterhead()
+
+@dataclass(frozen=True)
+class ExportRequest:
+    path: Path
+    start: date
+    end: date
+    period: Period | None
+    unit: Unit
+    label: str
+    today: date
 
 
-def configure(letterhead: Letterhead) -> None:
-    global _letterhead
-    _letterhead = letterhead
+@dataclass(frozen=True)
+class ExportDone:
+    path: Path
+    units: int
+    activities: int
+    missing: int
+
+
+WriteExport = Callable[[ExportRequest], Awaitable[ExportDone]]
+
+# handlers/ may not import exports/ (nor read the settings with the board's letterhead), so bot/
+# hands in the workbook writer at start-up.
+_write: WriteExport | None = None
+
+
+def configure(write: WriteExport) -> None:
+    global _write
+    _write = write
 
 
 def parse_month(text: str) -> date | None:
@@ -88,15 +110,18 @@ async def export_command(turn: Turn, arg: str) -> None:
     unit = await scope_unit(turn.member, turn.unit)
     rules, today, now = turn.rules, turn.today, turn.now
     folder = turn.media_dir / "exports"
-    letterhead = _letterhead
+    write = _write
 
     async def build() -> list[Reply]:
         label = T.period_label(bounds.start, bounds.end)
         try:
+            if write is None:
+                raise RuntimeError("no workbook writer configured (handlers.exporting.configure)")
             period = await period_for(bounds.start, rules)
-            scope = ReportScope(bounds.start, bounds.end, period, unit, label)
             path: Path = folder / export_name(unit, bounds.start, now)
-            result = await write_report(path, scope, letterhead, today)
+            result = await write(
+                ExportRequest(path, bounds.start, bounds.end, period, unit, label, today)
+            )
         except Exception:
             log.exception("export of %s for unit %s failed", label, unit.code)
             return [Reply(T.EXPORT_FAILED)]

@@ -32,6 +32,7 @@ class Unit(Model):
     active = fields.BooleanField(default=True)
     position = fields.IntField(default=0)
     created_at = fields.DatetimeField(auto_now_add=True)
+    parent_id: int | None
 
     class Meta:
         table = "units"

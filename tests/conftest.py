@@ -14,6 +14,7 @@ import pytest
 from tortoise import Tortoise, connections
 
 from bot.db import migrate, tortoise_config
+from bot.exporter import configure as configure_exports
 from factories import World, make_world
 from handlers.catalog import seed_catalog
 from handlers.engine import Engine
@@ -112,6 +113,7 @@ def clock() -> Clock:
 
 @pytest.fixture
 def engine(db: str, clock: Clock, tmp_path: Path) -> Engine:
+    configure_exports("BAN TUYÊN GIÁO TỈNH ỦY", "Sơn Lâm")  # as bot/cli does at start-up
     return Engine(RULES, tmp_path / "media", clock=clock)
 
 
