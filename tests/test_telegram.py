@@ -533,7 +533,7 @@ async def test_a_forged_webhook_call_is_refused(webhook: Harness, world: World) 
 def test_long_texts_are_cut_within_telegrams_limit() -> None:
     line = ("Chi bộ bản Một 📢 đã phát thanh " * 3).strip()
     text = "\n".join(f"{i}. {line}" for i in range(200))
-    parts = split_text(text)
+    parts = split_text(text, TEXT_LIMIT)
     assert len(parts) > 1 and all(utf16_len(p) <= TEXT_LIMIT for p in parts)
     assert "\n".join(parts) == text  # cut at line breaks, nothing lost
     messages, _ = plan(Reply(text, choices=[Choice("Xong", "3:0")]))

@@ -14,6 +14,7 @@ from telegram import (
     ReplyKeyboardMarkup,
 )
 
+from bot.channels.text import split_text, utf16_len
 from handlers import texts as T
 from handlers.messages import Choice, Reply
 
@@ -38,32 +39,6 @@ class Outgoing:
     text: str
     markup: Markup | None = None
     document: Path | None = None
-
-
-def utf16_len(text: str) -> int:
-    return len(text.encode("utf-16-le")) // 2
-
-
-def split_text(text: str, limit: int = TEXT_LIMIT) -> list[str]:
-    """Cut at line breaks, else at spaces, else anywhere, so each part fits `limit`."""
-    parts: list[str] = []
-    rest = text
-    while utf16_len(rest) > limit:
-        fit, units = 0, 0
-        for ch in rest:
-            units += 2 if ord(ch) > 0xFFFF else 1
-            if units > limit:
-                break
-            fit += 1
-        cut = rest.rfind("\n", 0, fit + 1)
-        if cut < fit // 2:
-            cut = rest.rfind(" ", 0, fit + 1)
-        if cut < fit // 2:
-            cut = fit
-        parts.append(rest[:cut].rstrip())
-        rest = rest[cut:].lstrip()
-    parts.append(rest)
-    return [p for p in parts if p.strip()] or [text]
 
 
 def inline_keyboard(choices: list[Choice]) -> InlineKeyboardMarkup | None:
@@ -104,7 +79,7 @@ def contact_keyboard() -> ReplyKeyboardMarkup:
 
 
 def _messages(text: str, markup: Markup | None) -> list[Outgoing]:
-    parts = split_text(text)
+    parts = split_text(text, TEXT_LIMIT)
     return [Outgoing(p) for p in parts[:-1]] + [Outgoing(parts[-1], markup)]
 
 

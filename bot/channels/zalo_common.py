@@ -10,6 +10,7 @@ from pathlib import Path
 
 from aiohttp import ClientError, ClientSession, ClientTimeout
 
+from bot.channels.text import split_text as _split
 from bot.downloads import DownloadLinks
 from handlers import texts as T
 from handlers.messages import Photo, Reply
@@ -25,33 +26,6 @@ IMAGE_MAGIC = {
     b"GIF87a": "image/gif",
     b"GIF89a": "image/gif",
 }
-
-
-def zalo_len(text: str) -> int:
-    """Whether Zalo counts code points or UTF-16 units is not documented: count the larger."""
-    return len(text.encode("utf-16-le")) // 2
-
-
-def split_text(text: str, limit: int = TEXT_LIMIT) -> list[str]:
-    """Cut at line breaks, else at spaces, else anywhere, so that each part fits `limit`."""
-    parts: list[str] = []
-    rest = text
-    while zalo_len(rest) > limit:
-        fit, units = 0, 0
-        for ch in rest:
-            units += 2 if ord(ch) > 0xFFFF else 1
-            if units > limit:
-                break
-            fit += 1
-        cut = rest.rfind("\n", 0, fit + 1)
-        if cut <= 0:
-            cut = rest.rfind(" ", 0, fit + 1)
-        if cut <= 0:
-            cut = fit
-        parts.append(rest[:cut].rstrip())
-        rest = rest[cut:].lstrip("\n ")
-    parts.append(rest)
-    return [p for p in parts if p.strip()] or [text]
 
 
 def numbered(reply: Reply) -> str:
@@ -121,3 +95,7 @@ async def download_image(
         log.warning("photo download gave no image (%s, %d bytes)", declared, len(content))
         return T.ZL_PHOTO_FAILED
     return Photo(bytes(content), mime)
+
+
+def split_text(text: str, limit: int = TEXT_LIMIT) -> list[str]:
+    return _split(text, limit)
