@@ -30,7 +30,7 @@ from models.export_data import (
     reporting_units,
     unit_names,
 )
-from models.queries import Status, unit_statuses
+from models.queries import Status, tree_order, unit_statuses
 
 
 @dataclass(frozen=True)
@@ -50,16 +50,9 @@ class ExportResult:
     missing: int
 
 
-def tree_order(path: str) -> tuple[int, ...]:
-    """Paths compare as text ("/1/10/" before "/1/9/"); as numbers, units keep the order they
-    were created in, which is the roster's."""
-    return tuple(int(part) for part in path.strip("/").split("/") if part)
-
-
 async def _unit_lines(scope: ReportScope) -> list[UnitLine]:
     if scope.period is not None:
-        statuses = await unit_statuses(scope.period, scope.root)
-        statuses.sort(key=lambda s: tree_order(s.path))
+        statuses = await unit_statuses(scope.period, scope.root)  # already in tree order
         return [UnitLine(s.unit_id, s.name, s.parent_id, s.status, s.reported_at) for s in statuses]
     # A range may span several periods, or part of one: no single period's status describes it.
     units = await reporting_units(scope.root)

@@ -57,6 +57,11 @@ async def fetch(sql: str, params: list[Any]) -> list[dict[str, Any]]:
     return await conn.execute_query_dict(_sql(sql, conn.capabilities.dialect), params)
 
 
+def tree_order(path: str) -> list[int]:
+    """Sort key for a materialised path: /1/9/ before /1/10/ (as text it would come after)."""
+    return [int(part) for part in path.strip("/").split("/") if part]
+
+
 def subtree_prefix(root: Unit | None) -> str:
     return (root.path if root else "/") + "%"
 
@@ -83,7 +88,7 @@ async def unit_statuses(period: Period, root: Unit | None = None) -> list[UnitSt
     )
     deadline = end_of_day_utc(period.deadline)
     out = []
-    for r in rows:
+    for r in sorted(rows, key=lambda r: tree_order(r["path"])):
         first, nil_at = _dt(r["first_at"]), _dt(r["nil_at"])
         if first is not None:
             status = Status.ON_TIME if first < deadline else Status.LATE
@@ -174,7 +179,10 @@ async def due_units(period: Period, root: Unit | None = None) -> list[DueUnit]:
         """,
         [True, True, subtree_prefix(root), period.id, period.id],
     )
-    return [DueUnit(r["id"], r["code"], r["name"], r["parent_id"], r["path"]) for r in rows]
+    return [
+        DueUnit(r["id"], r["code"], r["name"], r["parent_id"], r["path"])
+        for r in sorted(rows, key=lambda r: tree_order(r["path"]))
+    ]
 
 
 async def remember_message(key: str, at: datetime) -> bool:
