@@ -28,6 +28,7 @@ from bot.channels.telegram_send import SendPolicy
 from bot.config import Settings
 from bot.web import WebServer
 from factories import World
+from fakes.clock import FakeTime
 from fakes.telegram_server import TOKEN, Call, FakeTelegram, FakeUser, Fault
 from handlers import texts as T
 from handlers.engine import Engine
@@ -47,22 +48,6 @@ from models import (
 PNG = b"\x89PNG\r\n\x1a\n" + b"evidence" * 50
 JPEG = b"\xff\xd8\xff\xe0" + b"loudspeaker" * 60
 SECRET = "s3cret_webhook-Token"
-
-
-class FakeTime:
-    """The pacer's clock: every wait is recorded and passes at once."""
-
-    def __init__(self) -> None:
-        self.now = 1000.0
-        self.waits: list[float] = []
-
-    def monotonic(self) -> float:
-        return self.now
-
-    async def sleep(self, seconds: float) -> None:
-        self.waits.append(round(seconds, 3))
-        self.now += seconds
-        await asyncio.sleep(0)
 
 
 @dataclass

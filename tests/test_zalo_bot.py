@@ -26,6 +26,7 @@ from bot.config import Settings
 from bot.downloads import DownloadLinks
 from bot.web import WebServer
 from factories import Chat, World
+from fakes.clock import FakeTime
 from fakes.zalo_bot_server import Call, FakeZaloBot, FakeZaloUser, Fault
 from handlers import texts as T
 from handlers.engine import Engine
@@ -47,22 +48,6 @@ BOT_B = "2002:tokenB_secret-value"
 SECRET = "zalo-webhook-secret"
 JPEG = b"\xff\xd8\xff\xe0" + b"loudspeaker" * 60
 PNG = b"\x89PNG\r\n\x1a\n" + b"banner" * 80
-
-
-class FakeTime:
-    """The adapter's monotonic clock and sleep: every wait is recorded and passes at once."""
-
-    def __init__(self) -> None:
-        self.now = 1000.0
-        self.waits: list[float] = []
-
-    def monotonic(self) -> float:
-        return self.now
-
-    async def sleep(self, seconds: float) -> None:
-        self.waits.append(round(seconds, 3))
-        self.now += seconds
-        await asyncio.sleep(0.001)  # a failing poll loop must not starve the event loop
 
 
 @dataclass
