@@ -22,7 +22,7 @@ from handlers.parsing import fold, match_choice
 from handlers.turn import BACK, CANCEL, Turn
 from models import Identity
 from models.periods import ReportRules, vn_today
-from models.queries import load_identity, remember_message
+from models.queries import load_identity, remember_message, save_state
 
 log = logging.getLogger(__name__)
 
@@ -38,7 +38,6 @@ CANCEL_WORDS = {"huy", "/huy", "/cancel", "thoat", "huy bo", "/thoat"}
 BACK_WORDS = {"quay lai", "/quaylai", "/back", "lai", "tro lai", "quaylai"}
 HELP_WORDS = {"/help", "/huongdan", "huong dan", "giup", "tro giup", "help", "?"}
 MENU_WORDS = {"/start", "/menu", "menu"}
-STATE_FIELDS = ["flow", "step", "state", "state_version", "state_updated_at", "blocked_at"]
 COMMANDS = {
     "/chuabaocao": "late",
     "/xuatbaocao": "export",
@@ -166,10 +165,8 @@ class Engine:
         identity = turn.identity
         identity.flow, identity.step, identity.state = turn.flow, turn.step, turn.state
         identity.state_version, identity.state_updated_at = turn.version, turn.now
-        # They wrote to us, so they no longer block the bot. save(update_fields) reuses one
-        # prepared UPDATE per field set: cheaper than building a query each turn.
-        identity.blocked_at = None
-        await identity.save(update_fields=STATE_FIELDS)
+        identity.blocked_at = None  # they wrote to us, so they no longer block the bot
+        await save_state(identity, turn.now)
 
     async def _dispatch(self, turn: Turn) -> None:
         inc = turn.inc

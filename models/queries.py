@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -201,3 +202,28 @@ async def remember_message(key: str, at: datetime) -> bool:
         [key, value],
     )
     return bool(rows)
+
+
+_SAVE_STATE_SQL = (
+    "UPDATE identities SET flow = ?, step = ?, state = ?, state_version = ?, "
+    "state_updated_at = ?, blocked_at = NULL WHERE id = ?"
+)
+
+
+async def save_state(identity: Identity, now: datetime) -> None:
+    """The state at the end of every turn, in one prepared statement (the hot path: a Model.save
+    rebuilds its values and query each time). Writing clears blocked_at: they wrote to us."""
+    conn = connections.get("default")
+    dialect = conn.capabilities.dialect
+    stamp: Any = now if dialect == "postgres" else now.isoformat(sep=" ", timespec="microseconds")
+    await conn.execute_query(
+        _sql(_SAVE_STATE_SQL, dialect),
+        [
+            identity.flow,
+            identity.step,
+            json.dumps(identity.state, separators=(",", ":")),
+            identity.state_version,
+            stamp,
+            identity.id,
+        ],
+    )
