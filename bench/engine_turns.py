@@ -31,22 +31,19 @@ from handlers.catalog import seed_catalog
 from handlers.engine import Engine
 from handlers.messages import Incoming
 from handlers.registration import link_identity
-from models import Identity, Member, Unit
+from models import Identity, Member
 from models.periods import ReportRules
+from models.tree import add_unit
 
 SCRIPT = ["1", "hom nay", "3 buoi", "90", "1, 6", "Cụm loa trung tâm", "bo qua", "bo qua", "1"]
 
 
 async def seed(n: int) -> list[str]:
     await seed_catalog()
-    root = await Unit.create(code="ROOT", name="Tỉnh ủy Bench", reports=False, path="/")
-    root.path = f"/{root.id}/"
-    await root.save()
+    root = await add_unit("ROOT", "Tỉnh ủy Bench", reports=False)
     ids = []
     for i in range(n):
-        unit = await Unit.create(code=f"C{i}", name=f"Chi bộ {i}", parent=root, depth=1)
-        unit.path = f"{root.path}{unit.id}/"
-        await unit.save()
+        unit = await add_unit(f"C{i}", f"Chi bộ {i}", root)
         member = await Member.create(name=f"Người {i}", phone=f"09{i:08d}", unit=unit)
         await link_identity(member, "console", f"r{i}")
         ids.append(f"r{i}")

@@ -44,6 +44,7 @@ from exports.report import ReportScope, write_report
 from handlers.catalog import seed_catalog
 from models import Activity, ActivityKind, Member, NilReport, Role, Topic, Unit
 from models.periods import ReportRules, period_for
+from models.tree import add_unit
 
 RULES = ReportRules()
 MONTH = date(2026, 10, 1)
@@ -53,19 +54,6 @@ BATCH = 5000
 
 def _maxrss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KB on Linux
-
-
-async def _unit(code: str, name: str, parent: Unit | None, reports: bool) -> Unit:
-    unit = await Unit.create(
-        code=code,
-        name=name,
-        parent=parent,
-        reports=reports,
-        depth=parent.depth + 1 if parent else 0,
-    )
-    unit.path = f"{parent.path if parent else '/'}{unit.id}/"
-    await unit.save(update_fields=["path"])
-    return unit
 
 
 def _data(kind: str, day: date, rng: random.Random, topics: list[str]) -> dict[str, object]:
@@ -96,15 +84,19 @@ async def seed(url: str, n_units: int, n_activities: int) -> None:
         await seed_catalog()
         kinds = {k.code: k.id for k in await ActivityKind.all()}
         topics = [t.code for t in await Topic.all()]
-        province = await _unit("TU", "Tỉnh ủy Bench", None, False)
+        province = await add_unit("TU", "Tỉnh ủy Bench", None, reports=False)
         cells: list[Unit] = []
         commune: Unit | None = None
         async with in_transaction():  # one commit, not six thousand
             for i in range(n_units):
                 if i % CELLS_PER_COMMUNE == 0:
                     n = i // CELLS_PER_COMMUNE + 1
-                    commune = await _unit(f"X{n:03d}", f"Đảng ủy xã Bench {n}", province, False)
-                cells.append(await _unit(f"C{i:05d}", f"Chi bộ bản Bench {i}", commune, True))
+                    commune = await add_unit(
+                        f"X{n:03d}", f"Đảng ủy xã Bench {n}", province, reports=False
+                    )
+                cells.append(
+                    await add_unit(f"C{i:05d}", f"Chi bộ bản Bench {i}", commune, reports=True)
+                )
         await Member.bulk_create(
             [
                 Member(name=f"Bí thư {i}", phone=f"09{i:08d}", unit_id=c.id)

@@ -254,17 +254,14 @@ async def prepare(database: str, users: int) -> None:
     from bot.db import close_db, init_db
     from handlers.catalog import seed_catalog
     from handlers.registration import link_identity
-    from models import Member, Unit
+    from models import Member
+    from models.tree import add_unit
 
     await init_db(database)
     await seed_catalog()
-    root = await Unit.create(code="ROOT", name="Tỉnh ủy Bench", reports=False, path="/")
-    root.path = f"/{root.id}/"
-    await root.save()
+    root = await add_unit("ROOT", "Tỉnh ủy Bench", reports=False)
     for i in range(users):
-        unit = await Unit.create(code=f"C{i}", name=f"Chi bộ {i}", parent=root, depth=1)
-        unit.path = f"{root.path}{unit.id}/"
-        await unit.save()
+        unit = await add_unit(f"C{i}", f"Chi bộ {i}", root)
         member = await Member.create(name=f"Người {i}", phone=f"09{i:08d}", unit=unit)
         await link_identity(member, "telegram", str(FIRST_USER + i))
     await close_db()

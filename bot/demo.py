@@ -18,6 +18,7 @@ from models.periods import (
     previous_bounds,
     vn_today,
 )
+from models.tree import add_unit
 
 # Every name here is invented.
 PROVINCE = ("TU", "Tỉnh ủy Bắc Vân", "Tỉnh ủy")
@@ -65,35 +66,21 @@ class DemoResult:
     invites: list[tuple[str, str, str]]  # (name, unit, code)
 
 
-async def _unit(code: str, name: str, level: str, parent: Unit | None, reports: bool) -> Unit:
-    unit = await Unit.create(
-        code=code,
-        name=name,
-        level=level,
-        parent=parent,
-        reports=reports,
-        depth=(parent.depth + 1) if parent else 0,
-    )
-    unit.path = f"{parent.path if parent else '/'}{unit.id}/"
-    await unit.save(update_fields=["path"])
-    return unit
-
-
 async def seed_demo(rules: ReportRules, now: datetime) -> DemoResult:
     """Seed once; a database that already has units is left alone."""
     await seed_catalog()
     if await Unit.exists():
         return DemoResult(False, [])
-    province = await _unit(*PROVINCE, None, False)
-    board = await _unit(*BOARD, province, False)
+    province = await add_unit(*PROVINCE[:2], None, level=PROVINCE[2], reports=False)
+    board = await add_unit(*BOARD[:2], province, level=BOARD[2], reports=False)
     await Member.create(name=ADMIN[0], phone=ADMIN[1], role=Role.ADMIN, unit=board)
     cells: dict[str, Unit] = {}
     for code, name, cell_list in COMMUNES:
-        commune = await _unit(code, name, "Đảng ủy xã", province, False)
+        commune = await add_unit(code, name, province, level="Đảng ủy xã", reports=False)
         sup = SUPERVISORS[code]
         await Member.create(name=sup[0], phone=sup[1], role=Role.SUPERVISOR, unit=commune)
         for cell_code, cell_name in cell_list:
-            cells[cell_code] = await _unit(cell_code, cell_name, "Chi bộ", commune, True)
+            cells[cell_code] = await add_unit(cell_code, cell_name, commune, level="Chi bộ")
     members = {}
     for cell_code, (name, phone) in REPORTERS.items():
         members[cell_code] = await Member.create(

@@ -23,6 +23,7 @@ from handlers.parsing import fold, normalize_phone
 from handlers.registration import issue_invite
 from models import Identity, Member, Role, Unit
 from models.periods import ReportRules
+from models.tree import child_path
 
 UNIT_SHEET, PEOPLE_SHEET = "DonVi", "NguoiDung"
 UNIT_COLUMNS = {
@@ -262,9 +263,9 @@ async def _write(
             old_path = unit.path
             await unit.update_from_dict(values).save()
             result.units_updated += 1
-            if old_path != f"{parent.path if parent else '/'}{unit.id}/":
-                await _move_subtree(old_path, f"{parent.path if parent else '/'}{unit.id}/")
-        unit.path = f"{parent.path if parent else '/'}{unit.id}/"
+            if old_path != child_path(parent, unit.id):
+                await _move_subtree(old_path, child_path(parent, unit.id))
+        unit.path = child_path(parent, unit.id)
         await unit.save(update_fields=["path"])
     for row_p in people:
         unit = await Unit.get(code=row_p.unit)

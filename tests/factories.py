@@ -9,19 +9,7 @@ from handlers.engine import Engine
 from handlers.messages import Incoming, Photo, Reply
 from handlers.registration import link_identity
 from models import Activity, AuditEntry, Identity, Member, NilReport, Role, Unit
-
-
-async def add_unit(code: str, name: str, parent: Unit | None = None, reports: bool = True) -> Unit:
-    unit = await Unit.create(
-        code=code,
-        name=name,
-        parent=parent,
-        reports=reports,
-        depth=parent.depth + 1 if parent else 0,
-    )
-    unit.path = f"{parent.path if parent else '/'}{unit.id}/"
-    await unit.save(update_fields=["path"])
-    return unit
+from models.tree import add_unit
 
 
 @dataclass
