@@ -19,6 +19,8 @@ from typing import Any
 
 from aiohttp import ClientSession, web
 
+from fakes import serve_loopback
+
 BOT_USER = {"id": 4242, "is_bot": True, "first_name": "Báo cáo", "username": "baocao_test_bot"}
 TOKEN = "4242:TEST-token_abc"
 JSON_PARAMS = {
@@ -110,11 +112,7 @@ class FakeTelegram:
         app = web.Application(client_max_size=60 * 1024 * 1024)
         app.router.add_route("*", "/bot{token}/{method}", self._api)
         app.router.add_get("/file/bot{token}/{path:.+}", self._download)
-        self._runner = web.AppRunner(app, access_log=None)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
-        await site.start()
-        self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        self._runner, self.port = await serve_loopback(app)
         self._session = ClientSession()
 
     async def stop(self) -> None:

@@ -18,6 +18,8 @@ from typing import Any
 
 from aiohttp import ClientSession, web
 
+from fakes import serve_loopback
+
 TEXT_LIMIT = 2000
 
 
@@ -75,11 +77,7 @@ class FakeZaloBot:
         app = web.Application()
         app.router.add_route("*", "/bot{token}/{method}", self._api)
         app.router.add_get("/media/{name}", self._media)
-        self._runner = web.AppRunner(app, access_log=None)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
-        await site.start()
-        self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        self._runner, self.port = await serve_loopback(app)
         self._session = ClientSession()
 
     async def stop(self) -> None:

@@ -20,6 +20,8 @@ from typing import Any
 
 from aiohttp import ClientSession, web
 
+from fakes import serve_loopback
+
 OA_ID = "2938472615384756102"
 APP_ID = "4213370000123456789"
 APP_SECRET = "app-secret-KEY"
@@ -71,11 +73,7 @@ class FakeZaloOA:
         app.router.add_post("/v3.0/oa/message/cs", self._send)
         app.router.add_post("/v4/oa/access_token", self._token)
         app.router.add_get("/media/{name}", self._media)
-        self._runner = web.AppRunner(app, access_log=None)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
-        await site.start()
-        self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        self._runner, self.port = await serve_loopback(app)
         self._session = ClientSession()
 
     async def stop(self) -> None:
