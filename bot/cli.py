@@ -178,9 +178,9 @@ def _day(text: str) -> date:
 async def cmd_export(settings: Settings, args: argparse.Namespace) -> None:
     from exports.report import ReportScope, write_report
     from handlers import texts as T
-    from handlers.exporting import default_bounds, parse_month
+    from handlers.exporting import parse_month
     from models import Unit
-    from models.periods import bounds_for, period_for, vn_today
+    from models.periods import bounds_for, focus_bounds, period_for, vn_today
 
     if args.period and (args.date_from or args.date_to):
         raise SystemExit("Dùng --period, hoặc --from và --to, không dùng cả hai.")
@@ -204,9 +204,7 @@ async def cmd_export(settings: Settings, args: argparse.Namespace) -> None:
             if args.period and month is None:
                 raise SystemExit(f"Tháng không hợp lệ: {args.period} (cần MM/YYYY)")
             bounds = (
-                bounds_for(month, settings.rules)
-                if month
-                else default_bounds(today, settings.rules)
+                bounds_for(month, settings.rules) if month else focus_bounds(today, settings.rules)
             )
             start, end = bounds.start, bounds.end
             period = await period_for(start, settings.rules)

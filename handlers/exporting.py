@@ -21,11 +21,9 @@ from handlers.turn import Turn
 from models import Period, Role, Unit
 from models.periods import (
     VN_TZ,
-    PeriodBounds,
-    ReportRules,
     bounds_for,
+    focus_bounds,
     period_for,
-    previous_bounds,
 )
 
 log = logging.getLogger(__name__)
@@ -75,14 +73,6 @@ def parse_month(text: str) -> date | None:
     return date(year, month, 1)
 
 
-def default_bounds(today: date, rules: ReportRules) -> PeriodBounds:
-    """The period that matters now, by the rule of /chuabaocao: the previous one while it is still
-    open for reports, otherwise the current one."""
-    current = bounds_for(today, rules)
-    prev = previous_bounds(current, rules)
-    return prev if today <= prev.locks_on else current
-
-
 def export_name(unit: Unit | None, start: date, now: datetime) -> str:
     """A file name with no user text in it: the unit's code reduced to safe characters."""
     code = re.sub(r"[^A-Za-z0-9_-]+", "", unit.code if unit else "") or "all"
@@ -105,7 +95,7 @@ async def export_command(turn: Turn, arg: str) -> None:
             return
         bounds = bounds_for(month, turn.rules)
     else:
-        bounds = default_bounds(turn.today, turn.rules)
+        bounds = focus_bounds(turn.today, turn.rules)
 
     unit = await scope_unit(turn.member, turn.unit)
     rules, today, now = turn.rules, turn.today, turn.now

@@ -9,19 +9,17 @@ from handlers.audit import record
 from handlers.fields import Question
 from handlers.turn import Turn
 from models import Activity, NilReport
-from models.periods import bounds_for, is_locked, period_for, previous_bounds
+from models.periods import bounds_for, is_locked, open_bounds, period_for
 
 YES = "yes"
 
 
 def _open_periods(turn: Turn) -> list[tuple[str, str]]:
     """The current period and, while it is still open, the previous one: (start iso, label)."""
-    current = bounds_for(turn.today, turn.rules)
-    prev = previous_bounds(current, turn.rules)
-    out = []
-    if turn.today <= prev.locks_on:
-        out.append((prev.start.isoformat(), T.period_label(prev.start, prev.end)))
-    out.append((current.start.isoformat(), T.period_label(current.start, current.end)))
+    out = [
+        (b.start.isoformat(), T.period_label(b.start, b.end))
+        for b in open_bounds(turn.today, turn.rules)
+    ]
     return out
 
 

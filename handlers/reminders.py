@@ -21,7 +21,15 @@ from typing import Any
 from handlers import texts as T
 from handlers.supervise import scope_unit
 from models import Member, Outbox, Period, Role, Snooze, Unit
-from models.periods import VN_TZ, ReportRules, bounds_for, period_for, previous_bounds, vn_today
+from models.periods import (
+    VN_TZ,
+    ReportRules,
+    bounds_for,
+    focus_bounds,
+    period_for,
+    previous_bounds,
+    vn_today,
+)
 from models.queries import Status, due_units, unit_statuses
 
 
@@ -214,10 +222,7 @@ async def _escalations(period: Period, due: list[Any], overdue: int) -> list[Pla
 
 async def _digests(today: date, rules: ReportRules) -> list[Planned]:
     """To each admin: where their subtree stands for the period that matters now."""
-    current = bounds_for(today, rules)
-    prev = previous_bounds(current, rules)
-    target = prev if today <= prev.locks_on else current
-    period = await period_for(target.start, rules)
+    period = await period_for(focus_bounds(today, rules).start, rules)
     admins = await _reachable(
         await Member.filter(role=Role.ADMIN, active=True).select_related("unit")
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from handlers import texts as T
 from handlers.turn import Turn
 from models import Member, Role, Unit
-from models.periods import bounds_for, period_for, previous_bounds
+from models.periods import focus_bounds, period_for
 from models.queries import Status, unit_statuses
 
 LIST_LIMIT = 40
@@ -30,10 +30,7 @@ async def late_units(turn: Turn) -> None:
 async def late_units_text(turn: Turn) -> str:
     """The period that matters now: the previous one while it is still open for reports,
     otherwise the current one."""
-    current = bounds_for(turn.today, turn.rules)
-    prev = previous_bounds(current, turn.rules)
-    target = prev if turn.today <= prev.locks_on else current
-    period = await period_for(target.start, turn.rules)
+    period = await period_for(focus_bounds(turn.today, turn.rules).start, turn.rules)
     label = T.period_label(period.start, period.end)
     scope = await scope_unit(turn.member, turn.unit)
     missing = [s for s in await unit_statuses(period, scope) if s.status == Status.MISSING]

@@ -71,3 +71,16 @@ def vn_today(now: datetime) -> date:
 
 def is_locked(period: Period, today: date) -> bool:
     return today > period.locks_on
+
+
+def open_bounds(today: date, rules: ReportRules) -> list[PeriodBounds]:
+    """The periods still taking reports: the previous one until it locks, and the current one."""
+    current = bounds_for(today, rules)
+    prev = previous_bounds(current, rules)
+    return [prev, current] if today <= prev.locks_on else [current]
+
+
+def focus_bounds(today: date, rules: ReportRules) -> PeriodBounds:
+    """The period that matters now (for /chuabaocao, /xuatbaocao, digests): the oldest one
+    still open for reports."""
+    return open_bounds(today, rules)[0]
