@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import resource
 import signal
 import socket
 import sys
@@ -187,6 +188,11 @@ def process_cpu(pid: int | None) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def own_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
 def pct(values: list[float], p: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(p / 100 * len(ordered)))] * 1000
@@ -219,7 +225,9 @@ async def measure(
         for phase, think in (("saturation", 0.0), ("steady", args.users / args.rate)):
             run = Run(server, users, script, ended, think=think)
             cpu_before = process_cpu(proc.pid)
+            own_before = own_cpu()
             elapsed = await run.go()
+            own = own_cpu() - own_before
             n = len(run.latencies)
             cpu = (process_cpu(proc.pid) - cpu_before) / n * 1000
             figures[f"{phase}_rate"] = n / elapsed
@@ -230,7 +238,7 @@ async def measure(
                 f"{name:>9} {phase:<10} {n:5d} updates in {elapsed:6.2f} s: "
                 f"{n / elapsed:7.1f} updates/s; update→reply p50 {pct(run.latencies, 50):6.1f} ms,"
                 f" p95 {pct(run.latencies, 95):6.1f} ms, max {pct(run.latencies, 100):6.1f} ms;"
-                f" bot CPU {cpu:4.1f} ms/update",
+                f" bot CPU {cpu:4.1f} ms/update; fake server and users {own / elapsed:4.0%} of a core",
                 flush=True,
             )
         return figures

@@ -22,7 +22,7 @@ from handlers.parsing import fold, match_choice
 from handlers.turn import BACK, CANCEL, Turn
 from models import Identity
 from models.periods import ReportRules, vn_today
-from models.queries import load_identity, remember_message, save_state
+from models.queries import load_identity, save_state
 
 log = logging.getLogger(__name__)
 
@@ -36,6 +36,8 @@ FLOWS: dict[str, ModuleType] = {
 IDLE_FLOWS = {None, "menu", "remind"}
 CANCEL_WORDS = {"huy", "/huy", "/cancel", "thoat", "huy bo", "/thoat"}
 BACK_WORDS = {"quay lai", "/quaylai", "/back", "lai", "tro lai", "quaylai"}
+RECENT_MESSAGES = 32  # message ids kept per chat to recognise a repeated update
+MESSAGE_ID_MAX = 100
 HELP_WORDS = {"/help", "/huongdan", "huong dan", "giup", "tro giup", "help", "?"}
 MENU_WORDS = {"/start", "/menu", "menu"}
 COMMANDS = {
@@ -45,10 +47,6 @@ COMMANDS = {
     "/cuatoi": "mine",
     "/khongphatsinh": "nil",
 }
-
-
-class _Duplicate(Exception):
-    pass
 
 
 def utcnow() -> datetime:
@@ -80,9 +78,6 @@ class Engine:
         try:
             async with in_transaction():
                 return await self._turn(inc)
-        except _Duplicate:
-            log.info("duplicate message %s from %s ignored", inc.message_id, inc.chat_key)
-            return []
         except Exception:
             log.exception("turn failed for %s", inc.chat_key)
             return [Reply(T.TRY_AGAIN)]
@@ -96,16 +91,14 @@ class Engine:
                 return [Reply(outcome.message)]
             identity = await load_identity(inc.channel, inc.account, inc.external_id)
             assert identity is not None
-            if inc.message_id:  # the same "/start CODE" delivered again is answered once
-                await remember_message(f"{inc.chat_key}:{inc.message_id}"[:200], now)
+            # The same "/start CODE" delivered again is then recognised like any repeat.
             turn = await self._new_turn(inc, identity, now)
             menu.show(turn, outcome.message)
             await self._save(turn)
             return turn.replies
-        if inc.message_id and not await remember_message(
-            f"{inc.chat_key}:{inc.message_id}"[:200], now
-        ):
-            raise _Duplicate()
+        if inc.message_id and inc.message_id[:MESSAGE_ID_MAX] in identity.recent_messages:
+            log.info("duplicate message %s from %s ignored", inc.message_id, inc.chat_key)
+            return []
         if not identity.member.active:
             return [Reply(T.BLOCKED_MEMBER)]
         turn = await self._new_turn(inc, identity, now)
@@ -166,6 +159,9 @@ class Engine:
         identity.flow, identity.step, identity.state = turn.flow, turn.step, turn.state
         identity.state_version, identity.state_updated_at = turn.version, turn.now
         identity.blocked_at = None  # they wrote to us, so they no longer block the bot
+        if turn.inc.message_id:
+            recent = [*(identity.recent_messages or []), turn.inc.message_id[:MESSAGE_ID_MAX]]
+            identity.recent_messages = recent[-RECENT_MESSAGES:]
         await save_state(identity, turn.now)
 
     async def _dispatch(self, turn: Turn) -> None:

@@ -81,6 +81,9 @@ class Identity(Model):
     state: fields.Field[dict[str, Any]] = fields.JSONField(default=dict)
     state_version = fields.IntField(default=0)
     state_updated_at = fields.DatetimeField(null=True)
+    # The platform ids of the chat's last messages: a repeated update is recognised in the read
+    # every turn makes anyway, and the list never grows past RECENT_MESSAGES.
+    recent_messages: fields.Field[list[str]] = fields.JSONField(default=list, db_default=[])
     member_id: int
 
     class Meta:
@@ -237,16 +240,6 @@ class AuditEntry(Model):
     class Meta:
         table = "audit_log"
         indexes = (("entity", "entity_id"),)
-
-
-# Platform message ids already handled, so a repeated update is answered once.
-class ProcessedMessage(Model):
-    id = fields.IntField(primary_key=True)
-    key = fields.CharField(max_length=200, unique=True)
-    at = fields.DatetimeField(auto_now_add=True)
-
-    class Meta:
-        table = "processed_messages"
 
 
 # A photo or file, stored once under its SHA-256.

@@ -186,27 +186,9 @@ async def due_units(period: Period, root: Unit | None = None) -> list[DueUnit]:
     ]
 
 
-async def remember_message(key: str, at: datetime) -> bool:
-    """Record a platform message id; False when it was recorded before (a repeated update).
-    ON CONFLICT DO NOTHING instead of catching a unique violation: on PostgreSQL a violation
-    would abort the transaction the turn runs in, and one plain statement costs less."""
-    conn = connections.get("default")
-    dialect = conn.capabilities.dialect
-    value: Any = at if dialect == "postgres" else at.isoformat(sep=" ", timespec="microseconds")
-    rows = await conn.execute_query_dict(
-        _sql(
-            'INSERT INTO processed_messages ("key", "at") VALUES (?, ?) '
-            'ON CONFLICT ("key") DO NOTHING RETURNING id',
-            dialect,
-        ),
-        [key, value],
-    )
-    return bool(rows)
-
-
 _SAVE_STATE_SQL = (
     "UPDATE identities SET flow = ?, step = ?, state = ?, state_version = ?, "
-    "state_updated_at = ?, blocked_at = NULL WHERE id = ?"
+    "state_updated_at = ?, recent_messages = ?, blocked_at = NULL WHERE id = ?"
 )
 
 
@@ -224,6 +206,7 @@ async def save_state(identity: Identity, now: datetime) -> None:
             json.dumps(identity.state, separators=(",", ":")),
             identity.state_version,
             stamp,
+            json.dumps(identity.recent_messages, separators=(",", ":")),
             identity.id,
         ],
     )

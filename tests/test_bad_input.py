@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from factories import Chat, World, report_state, snapshot
-from handlers.engine import Engine
+from handlers.engine import RECENT_MESSAGES, Engine
 from models import Activity, Identity, RegistrationAttempt
 
 
@@ -140,6 +140,22 @@ async def test_duplicate_message_is_answered_once(engine: Engine, world: World) 
     assert (await report_state(world.reporter.phone))[1] == "field"
     await chat.send("hom nay", message_id="m2")
     assert "Phát bao nhiêu buổi" in chat.text
+
+
+async def test_the_ids_kept_against_repeats_stay_few(engine: Engine, world: World) -> None:
+    """The chat's last message ids live on its identity row: read and written by the turn's own
+    two statements, and never more than RECENT_MESSAGES of them."""
+    chat = Chat(engine, world.reporter.phone)
+    for i in range(RECENT_MESSAGES + 10):
+        await chat.send("?", message_id=f"m{i}")
+    ident = await Identity.get(external_id=world.reporter.phone)
+    assert len(ident.recent_messages) == RECENT_MESSAGES
+    assert ident.recent_messages[-1] == f"m{RECENT_MESSAGES + 9}"
+    assert await chat.send("1", message_id=f"m{RECENT_MESSAGES + 9}") == []
+    assert await chat.send("?", message_id="x" * 500) != []
+    assert (
+        await chat.send("?", message_id="x" * 500) == []
+    )  # a long id is kept cut, and still known
 
 
 async def test_reporter_cannot_ask_for_late_units(engine: Engine, world: World) -> None:

@@ -42,7 +42,6 @@ from models import (
     InviteCode,
     Media,
     OAToken,
-    ProcessedMessage,
     RegistrationAttempt,
 )
 
@@ -220,11 +219,13 @@ async def test_a_forged_or_repeated_webhook_event(oa: Harness, world: World) -> 
     assert await oa.server.push(event) == 200
     await oa.channel.settled()
     assert len(oa.server.to("9999")) == 1  # the welcome with the menu, not twice
-    assert await ProcessedMessage.all().count() == 1  # the registering message's id is kept
+    registered = await Identity.get(channel="zalo_oa", external_id="9999")
+    assert registered.recent_messages == [event["message"]["msg_id"]]  # the id is kept
     again = forger.text("menu")
     await oa.send(forger, again)
     assert await oa.send(forger, again) == []
-    assert await ProcessedMessage.all().count() == 2
+    registered = await Identity.get(channel="zalo_oa", external_id="9999")
+    assert len(registered.recent_messages) == 2
 
 
 async def test_unfollow_marks_the_member_blocked_and_follow_clears_it(
