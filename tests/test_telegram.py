@@ -534,7 +534,7 @@ def test_keyboards_pair_short_labels_and_keep_navigation_last() -> None:
     ]
     keyboard = inline_keyboard(choices)
     assert keyboard is not None
-    rows = [[b.text for b in row] for row in keyboard.inline_keyboard]
+    rows = [[b["text"] for b in row] for row in keyboard["inline_keyboard"]]
     assert rows == [
         ["Hôm nay", "Hôm qua"],
         ["Nghị quyết Đại hội XIII của Đảng"],

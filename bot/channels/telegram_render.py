@@ -1,18 +1,15 @@
 """Replies as Telegram messages: inline keyboards for choices, the persistent menu keyboard, the
-share-phone button for strangers, texts cut to Telegram's limits. Pure functions, no I/O."""
+share-phone button for strangers, texts cut to Telegram's limits. Pure functions, no I/O.
+
+Keyboards are built as the Bot API's own JSON (dicts), not as PTB objects: they go out as they
+are, where PTB's objects would be converted to dicts on every send (bench/telegram_bench.py)."""
 
 from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
 from pathlib import Path
-
-from telegram import (
-    InlineKeyboardButton,
-    InlineKeyboardMarkup,
-    KeyboardButton,
-    ReplyKeyboardMarkup,
-)
+from typing import Any
 
 from bot.channels.text import split_text, utf16_len
 from handlers import texts as T
@@ -25,7 +22,7 @@ CAPTION_LIMIT = 1024
 CALLBACK_DATA_LIMIT = 64  # bytes
 SHORT_LABEL = 16  # two labels this short share a row on a phone screen
 
-Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup
+Markup = dict[str, Any]  # an InlineKeyboardMarkup or ReplyKeyboardMarkup as Bot API JSON
 
 # The persistent keyboard's buttons send their label as text; the adapter turns it into the
 # engine's command, so that a tap in the middle of a report never becomes an answer.
@@ -41,41 +38,41 @@ class Outgoing:
     document: Path | None = None
 
 
-def inline_keyboard(choices: list[Choice]) -> InlineKeyboardMarkup | None:
+def inline_keyboard(choices: list[Choice]) -> Markup | None:
     """Options in rows (two short ones side by side), back and cancel together on the last row.
     None when a payload does not fit callback_data: the caller then sends a numbered list."""
     if any(not 0 < len(c.payload.encode()) <= CALLBACK_DATA_LIMIT for c in choices):
         log.error("callback data over %d bytes: %r", CALLBACK_DATA_LIMIT, choices)
         return None
-    rows: list[list[InlineKeyboardButton]] = []
+    rows: list[list[dict[str, str]]] = []
     for choice in (c for c in choices if not c.nav):
-        button = InlineKeyboardButton(choice.label, callback_data=choice.payload)
+        button = {"text": choice.label, "callback_data": choice.payload}
         last = rows[-1] if rows else []
-        if len(last) == 1 and len(choice.label) <= SHORT_LABEL and len(last[0].text) <= SHORT_LABEL:
+        if (
+            len(last) == 1
+            and len(choice.label) <= SHORT_LABEL
+            and len(last[0]["text"]) <= SHORT_LABEL
+        ):
             last.append(button)
         else:
             rows.append([button])
-    nav = [InlineKeyboardButton(c.label, callback_data=c.payload) for c in choices if c.nav]
+    nav = [{"text": c.label, "callback_data": c.payload} for c in choices if c.nav]
     if nav:
         rows.append(nav)
-    return InlineKeyboardMarkup(rows)
+    return {"inline_keyboard": rows}
 
 
-def menu_keyboard() -> ReplyKeyboardMarkup:
-    return ReplyKeyboardMarkup(
-        [[T.TG_MENU_BUTTON, T.TG_HELP_BUTTON]],
-        resize_keyboard=True,
-        is_persistent=True,
-        input_field_placeholder=T.TG_INPUT_PLACEHOLDER,
-    )
-
-
-def contact_keyboard() -> ReplyKeyboardMarkup:
-    return ReplyKeyboardMarkup(
-        [[KeyboardButton(T.TG_SHARE_PHONE, request_contact=True)]],
-        resize_keyboard=True,
-        one_time_keyboard=True,
-    )
+MENU_KEYBOARD: Markup = {
+    "keyboard": [[{"text": T.TG_MENU_BUTTON}, {"text": T.TG_HELP_BUTTON}]],
+    "resize_keyboard": True,
+    "is_persistent": True,
+    "input_field_placeholder": T.TG_INPUT_PLACEHOLDER,
+}
+CONTACT_KEYBOARD: Markup = {
+    "keyboard": [[{"text": T.TG_SHARE_PHONE, "request_contact": True}]],
+    "resize_keyboard": True,
+    "one_time_keyboard": True,
+}
 
 
 def _messages(text: str, markup: Markup | None) -> list[Outgoing]:
@@ -83,7 +80,7 @@ def _messages(text: str, markup: Markup | None) -> list[Outgoing]:
     return [Outgoing(p) for p in parts[:-1]] + [Outgoing(parts[-1], markup)]
 
 
-def plan(reply: Reply, extra: ReplyKeyboardMarkup | None = None) -> tuple[list[Outgoing], bool]:
+def plan(reply: Reply, extra: Markup | None = None) -> tuple[list[Outgoing], bool]:
     """The calls that carry `reply`, and whether `extra` (a reply keyboard to attach) found a
     place. A message holds one keyboard: when the reply also has buttons, the keyboard rides on
     the reply's first paragraphs (the notes before the question) as a message of their own."""

@@ -85,6 +85,7 @@ class FakeTelegram:
         self.calls: list[Call] = []
         self.updates: deque[dict[str, Any]] = deque()
         self.faults: dict[str, deque[Fault]] = defaultdict(deque)
+        self._methods = {name[3:].lower(): name[3:] for name in dir(self) if name.startswith("_m_")}
         self.blocked: set[int] = set()  # users who blocked the bot
         # Flood control: at most `cap_per_second` messages in any one-second window, then 429.
         self.cap_per_second: float | None = None
@@ -213,7 +214,8 @@ class FakeTelegram:
     async def _api(self, request: web.Request) -> web.Response:
         if request.match_info["token"] != self.token:
             return _error(401, "Unauthorized")
-        method = request.match_info["method"]
+        # Method names are case-insensitive in the Bot API; calls are recorded by their usual name.
+        method = self._methods.get(request.match_info["method"].lower(), "")
         params, files = await self._params(request)
         if self.faults.get(method):
             fault = self.faults[method].popleft()
