@@ -6,14 +6,23 @@ from pathlib import Path
 from typing import Any
 
 from tortoise import Tortoise
+from tortoise.backends.base.config_generator import expand_db_url
 from tortoise.migrations.api import migrate as run_migrations
 
 MODELS = ["models.entities"]
 
 
+def _connection(database_url: str) -> dict[str, Any]:
+    """The URL as Tortoise's connection settings; SQLite gets the client of bot/db_sqlite.py."""
+    settings = expand_db_url(database_url)
+    if settings["engine"] == "tortoise.backends.sqlite":
+        settings["engine"] = "bot.db_sqlite"
+    return settings
+
+
 def tortoise_config(database_url: str) -> dict[str, Any]:
     return {
-        "connections": {"default": database_url},
+        "connections": {"default": _connection(database_url)},
         "apps": {
             "models": {
                 "models": MODELS,
