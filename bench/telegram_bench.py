@@ -1,6 +1,6 @@
 """The Telegram channel under load, beside a bare python-telegram-bot echo bot, in one run.
 
-    python bench/telegram_bench.py [--users 40] [--reports 2] [--rate 100] [--repeat 5]
+    python bench/telegram_bench.py [--users 40] [--reports 2] [--rate 100] [--repeat 5] [--steady-repeat 3]
 
 The fake Bot API servers (tests/fakes) and the simulated users run in this process; each bot runs
 in a child process of its own, polling its fake server over loopback, so a bot has a core to
@@ -13,9 +13,9 @@ itself as it would in production:
 
 Each is measured in two phases: saturation (users answer the moment the bot's question arrives:
 updates per second) and steady load (`--rate` updates/s in all: latency from the update being
-available to the bot's first message in reply, p50/p95). The full and echo bots take turns,
-`--repeat` saturation runs each, so that both meet the machine's other work alike; the ratio is
-the median of each pair's.
+available to the bot's first message in reply, p50/p95, the median of `--steady-repeat` runs).
+The full and echo bots take turns, `--repeat` saturation runs each, so that both meet the
+machine's other work alike; the ratio is the median of each pair's.
 Telegram's rate limits are lifted for the full bot (30 messages/s would cap both bots alike and
 measure nothing). Prints figures; asserts nothing."""
 
@@ -311,7 +311,7 @@ async def main(args: argparse.Namespace) -> None:
         await echo.start()
         # Turn about, so that both bots meet the machine's other work alike; the ratio is the
         # median of each pair's.
-        for phase in ["saturation"] * args.repeat + ["steady"]:
+        for phase in ["saturation"] * args.repeat + ["steady"] * args.steady_repeat:
             await full.run(phase)
             await echo.run(phase)
         await full.stop()
@@ -319,7 +319,7 @@ async def main(args: argparse.Namespace) -> None:
         hook = ["--port", str(free_port())]
         webhook = BotUnderTest("+webhook", [*full_bot, *hook], script, is_question, args)
         await webhook.start()
-        for phase in ["saturation"] * args.repeat + ["steady"]:
+        for phase in ["saturation"] * args.repeat + ["steady"] * args.steady_repeat:
             await webhook.run(phase)
         await webhook.stop()
     pairs = list(zip(full.runs["saturation"], echo.runs["saturation"], strict=True))
@@ -333,7 +333,8 @@ async def main(args: argparse.Namespace) -> None:
         f"full / echo at saturation: {ratio:.2f} by wall clock, {cpu_ratio:.2f} by CPU per update"
         f" (target ≥ 0.5); p95 update→reply at {args.rate:.0f} updates/s:"
         f" {full.median('steady', 'p95'):.1f} ms polling,"
-        f" {webhook.median('steady', 'p95'):.1f} ms webhook (target < 50)"
+        f" {webhook.median('steady', 'p95'):.1f} ms webhook (target < 50; medians of"
+        f" {args.steady_repeat} runs)"
     )
 
 
@@ -343,6 +344,7 @@ if __name__ == "__main__":
     parser.add_argument("--reports", type=int, default=2)
     parser.add_argument("--rate", type=float, default=100.0, help="updates/s in the steady phase")
     parser.add_argument("--repeat", type=int, default=5, help="saturation runs per bot (median)")
+    parser.add_argument("--steady-repeat", type=int, default=3, help="steady runs per bot (median)")
     parser.add_argument("--child", choices=["full", "echo"])
     parser.add_argument("--base")
     parser.add_argument("--db")
