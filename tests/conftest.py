@@ -111,9 +111,15 @@ def clock() -> Clock:
     return c
 
 
+@pytest.fixture(scope="session", autouse=True)
+def export_writer() -> None:
+    """The workbook writer the chat's /xuatbaocao uses, set as bot/cli does at start-up: for
+    every test, so that none depends on another having set it."""
+    configure_exports("BAN TUYÊN GIÁO TỈNH ỦY", "Sơn Lâm")
+
+
 @pytest.fixture
 def engine(db: str, clock: Clock, tmp_path: Path) -> Engine:
-    configure_exports("BAN TUYÊN GIÁO TỈNH ỦY", "Sơn Lâm")  # as bot/cli does at start-up
     return Engine(RULES, tmp_path / "media", clock=clock)
 
 
