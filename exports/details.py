@@ -26,7 +26,7 @@ from models.export_data import ActivityRow
 from models.periods import VN_TZ
 
 HEAD_ROW = 3
-WIDTHS = {"int": 9, "date": 10, "choice": 14, "topics": 30, "text": 20}
+WIDTHS = {"int": 9, "date": 10, "choice": 14, "topics": 30, "text": 20, "place": 20}
 MEMO_SIZE = 5000  # texts remembered per column: enough for names and topics, bounded for notes
 PHOTO_REF = 12  # characters of a photo's SHA-256 shown: the start of its file name in media/
 
@@ -171,6 +171,14 @@ class DetailSheet:
                 return self._text(col, joined)
 
             return topics
+        if kind == "place":  # a typed place, or a pin sent from the phone
+
+            def place(value: Any) -> Any:
+                if isinstance(value, dict) and "lat" in value and "lon" in value:
+                    value = L.PIN.format(lat=value["lat"], lon=value["lon"])
+                return self._text(col, value)
+
+            return place
         return lambda v: self._text(col, v)
 
     def add(self, row: ActivityRow) -> None:

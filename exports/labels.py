@@ -60,6 +60,7 @@ RECEIVED = "Nhận lúc"
 EDITED = "Sửa lúc"
 VERSION = "Lần sửa"
 PHOTOS = "Ảnh (mã tệp)"
+PIN = "Vị trí {lat:.5f}, {lon:.5f}"  # a place sent as a pin: latitude, longitude
 
 # Units that have not reported
 MISSING_TITLE = "DANH SÁCH ĐƠN VỊ CHƯA BÁO CÁO — {label}"

@@ -54,7 +54,7 @@ SEED_KINDS: list[dict[str, Any]] = [
             {
                 "key": "place",
                 "label": "Nơi phát",
-                "type": "text",
+                "type": "place",
                 "max_length": 200,
                 "prompt": "Phát ở đâu (thôn, bản hoặc cụm loa)?",
             },
@@ -98,7 +98,7 @@ SEED_KINDS: list[dict[str, Any]] = [
             {
                 "key": "place",
                 "label": "Nơi treo, dán",
-                "type": "text",
+                "type": "place",
                 "max_length": 200,
                 "prompt": "Treo, dán ở đâu?",
             },

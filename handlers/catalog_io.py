@@ -45,6 +45,8 @@ TYPES = {
     "chon": "choice",
     "chu de": "topics",
     "chu": "text",
+    "noi": "place",
+    "vi tri": "place",
     "anh": "photos",
 }
 TYPE_NAMES = {
@@ -55,6 +57,7 @@ TYPE_NAMES = {
         "chọn": "choice",
         "chủ đề": "topics",
         "chữ": "text",
+        "nơi": "place",
         "ảnh": "photos",
     }.items()
 }
@@ -162,7 +165,7 @@ def _question(line: int, v: dict[str, str], errors: list[str]) -> dict[str, Any]
     kind = TYPES.get(fold(v["Kiểu"]))
     if kind is None:
         errors.append(
-            f"{where}: kiểu “{v['Kiểu'][:20]}” không rõ (ngày, số, chọn, chủ đề, chữ, ảnh)."
+            f"{where}: kiểu “{v['Kiểu'][:20]}” không rõ (ngày, số, chọn, chủ đề, chữ, nơi, ảnh)."
         )
     if not CODE_RE.match(v["Mã câu"]):
         errors.append(f"{where}: mã câu chỉ gồm chữ thường không dấu, số, dấu gạch dưới.")
@@ -195,7 +198,7 @@ def _question(line: int, v: dict[str, str], errors: list[str]) -> dict[str, Any]
         if len(options) < 2:
             errors.append(f"{where}: câu “chọn” cần ít nhất 2 lựa chọn, phân cách bởi dấu ;")
         spec["options"] = options
-    if kind == "text":
+    if kind in ("text", "place"):
         spec["max_length"] = 1000
     return spec
 

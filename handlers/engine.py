@@ -184,20 +184,21 @@ class Engine:
         if inc.choice is not None:
             await self._on_choice(turn, flow, inc.choice)
             return
-        if inc.photo is not None:
-            handler = getattr(flow, "on_photo", None)
-            if handler is None:
-                turn.say(T.PHOTO_NOT_NOW)
-                turn.reask()
-            else:
-                await handler(turn, inc.photo)
-            return
-        if inc.contact_phone or inc.location:
-            turn.say(
-                T.ALREADY_REGISTERED
-                if inc.contact_phone
-                else T.UNSUPPORTED.format(what=T.UNSUPPORTED_KINDS["location"])
-            )
+        # Evidence goes to the flow that asks for it; elsewhere it is answered and changes nothing.
+        for evidence, method, not_now in (
+            (inc.photo, "on_photo", T.PHOTO_NOT_NOW),
+            (inc.location, "on_location", T.LOCATION_NOT_NOW),
+        ):
+            if evidence is not None:
+                handler = getattr(flow, method, None)
+                if handler is None:
+                    turn.say(not_now)
+                    turn.reask()
+                else:
+                    await handler(turn, evidence)
+                return
+        if inc.contact_phone:
+            turn.say(T.ALREADY_REGISTERED)
             turn.reask()
             return
         if folded in CANCEL_WORDS:

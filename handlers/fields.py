@@ -2,7 +2,7 @@
 
 A kind's fields are data (ActivityKind.fields_spec): {"key", "label", "type", "prompt", "optional",
 "min", "max", "unit", "options", "max_length"}; the types are date, int, choice, topics, text,
-photos."""
+place (a text, or a location pin sent from the phone), photos."""
 
 from __future__ import annotations
 
@@ -71,6 +71,8 @@ def ask(f: Field, current: Any, ctx: FieldContext) -> Question:
     if kind == "photos":
         choices = [(DONE, T.DONE)] if current else [(SKIP, T.SKIP)]
         return Question(prompt + "\n" + T.PHOTOS_HINT, choices)
+    if kind == "place":
+        prompt += "\n" + T.PLACE_HINT
     choices = [(SKIP, T.SKIP)] if f.get("optional") else []
     return Question(prompt, choices, numeric=kind == "int")
 
@@ -122,6 +124,19 @@ def answer_text(f: Field, text: str, current: Any, ctx: FieldContext) -> Outcome
         return Outcome(False, current, e.message)
 
 
+def answer_location(f: Field, latitude: float, longitude: float, current: Any) -> Outcome:
+    """A location pin, for a `place` field: kept as {"lat", "lon"}, rounded to about 10 cm."""
+    if f["type"] != "place":
+        return Outcome(False, current, T.LOCATION_NOT_NOW)
+    if not (-90 <= latitude <= 90 and -180 <= longitude <= 180) or (latitude, longitude) == (0, 0):
+        return Outcome(False, current, T.BAD_LOCATION)
+    return Outcome(True, {"lat": round(latitude, 6), "lon": round(longitude, 6)}, T.PLACE_RECEIVED)
+
+
+def show_location(value: dict[str, Any]) -> str:
+    return f"📍 {value['lat']:.5f}, {value['lon']:.5f}"
+
+
 def _check_date(d: date, ctx: FieldContext) -> Outcome:
     if d > ctx.today:
         return Outcome(False, None, T.FUTURE_DATE.format(today=T.fmt_date(ctx.today)))
@@ -149,6 +164,8 @@ def show(f: Field, value: Any, catalog: Catalog) -> str:
         return "; ".join(catalog.topic_name(c) for c in value)
     if kind == "photos":
         return f"{len(value)} ảnh"
+    if isinstance(value, dict) and "lat" in value:
+        return show_location(value)
     return str(value)
 
 

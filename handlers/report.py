@@ -17,7 +17,7 @@ from handlers.audit import record
 from handlers.catalog import KindInfo
 from handlers.fields import Question
 from handlers.media import store_photo
-from handlers.messages import Photo
+from handlers.messages import Location, Photo
 from handlers.turn import Turn
 from models import Activity, NilReport
 from models.periods import is_locked, period_for
@@ -153,6 +153,16 @@ async def on_photo(turn: Turn, photo: Photo) -> None:
     turn.state["values"][f["key"]] = photos
     turn.say(T.PHOTO_RECEIVED.format(n=len(photos)))
     ask_field(turn)
+
+
+async def on_location(turn: Turn, location: Location) -> None:
+    if turn.step != "field":
+        turn.say(T.LOCATION_NOT_NOW)
+        turn.reask()
+        return
+    f = _kind(turn).fields[turn.state["i"]]
+    current = turn.state["values"].get(f["key"])
+    _advance(turn, F.answer_location(f, location.latitude, location.longitude, current))
 
 
 async def back(turn: Turn) -> None:

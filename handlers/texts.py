@@ -48,7 +48,6 @@ UNSUPPORTED_KINDS = {
     "voice": "tin nhắn thoại",
     "video": "video",
     "file": "tệp này",
-    "location": "vị trí ở bước này",
     "other": "loại tin nhắn này",
 }
 
@@ -95,6 +94,10 @@ PHOTOS_HINT = "Gửi ảnh chụp (một hoặc nhiều ảnh). Gửi xong bấm
 PHOTO_RECEIVED = "Đã nhận {n} ảnh. Gửi thêm, hoặc bấm Xong."
 PHOTO_DUPLICATE = "Ảnh này đã gửi trước đó, bot chỉ lưu một lần."
 PHOTO_ONLY = "Bước này cần ảnh. Gửi ảnh, hoặc bấm Xong / Bỏ qua."
+PLACE_HINT = "Gõ tên nơi, hoặc gửi vị trí 📍 đang đứng."
+PLACE_RECEIVED = "Đã nhận vị trí."
+LOCATION_NOT_NOW = "Bước này chưa cần vị trí. Hãy trả lời câu hỏi:"
+BAD_LOCATION = "Vị trí này không đọc được. Hãy gửi lại vị trí, hoặc gõ tên nơi."
 SUMMARY = "Kiểm tra lại báo cáo {kind}:"
 SAVE = "✔ Lưu báo cáo"
 SAVE_CHANGES = "✔ Lưu thay đổi"

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from handlers.engine import Engine
-from handlers.messages import Incoming, Photo, Reply
+from handlers.messages import Incoming, Location, Photo, Reply
 from handlers.registration import link_identity
 from models import Activity, AuditEntry, Identity, Member, NilReport, Role, Unit
 from models.tree import add_unit
@@ -68,6 +68,9 @@ class Chat:
 
     async def photo(self, content: bytes) -> list[Reply]:
         return await self._go(self._inc(photo=Photo(content)))
+
+    async def pin(self, latitude: float, longitude: float) -> list[Reply]:
+        return await self._go(self._inc(location=Location(latitude, longitude)))
 
     async def other(self, what: str) -> list[Reply]:
         return await self._go(self._inc(unsupported=what))

@@ -63,6 +63,9 @@ async def test_admin_adds_a_kind_in_excel_and_reporters_use_it(
     assert result.ok, result.report()
     assert "Đã cập nhật 4 loại hoạt động và 12 chủ đề" in result.report()
     assert not (await Topic.get(code="bua_liem")).active
+    # The round trip keeps each type: "nơi" (a typed place or a pin) came back as written.
+    broadcast = await ActivityKind.get(code="phat_thanh")
+    assert {f["key"]: f["type"] for f in broadcast.fields_spec}["place"] == "place"
     engine.catalog.invalidate()  # other processes pick it up within the cache's 30 seconds
 
     chat = Chat(engine, world.reporter.phone)

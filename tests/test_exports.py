@@ -43,6 +43,7 @@ RULES = ReportRules(period_months=1, deadline_day=5, lock_days=10)  # as the fix
 LETTERHEAD = Letterhead("BAN TUYÊN GIÁO TỈNH ỦY THỬ NGHIỆM", "Mường Thử")
 TODAY = date(2026, 11, 20)
 HYPERLINK = '=HYPERLINK("http://x","y")'
+PIN = {"lat": 22.356781, "lon": 103.823457}  # a place sent as a location pin
 AT_SUM = "@SUM(1+1)"
 SUMMARY_HEAD = 9  # the row of the summary's column labels
 CSV_FILTER = "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,true,false,false,-1"
@@ -84,7 +85,7 @@ async def october_with_every_status(world: World) -> tuple[Period, Unit]:
                  sessions=3, minutes=90, place="Cụm loa bản Một", note=HYPERLINK,
                  photos=["ab" * 32])  # fmt: skip
     await report(one, world.reporter, "co_dong", date(2026, 10, 12), date(2026, 11, 3),
-                 form="Băng rôn", quantity=4, place="Nhà văn hóa")  # fmt: skip
+                 form="Băng rôn", quantity=4, place=PIN)  # fmt: skip
     await report(two, world.other_reporter, "phat_thanh", date(2026, 10, 20), date(2026, 11, 7),
                  sessions=2, minutes=45, place="-Đầu bản", note=AT_SUM)  # fmt: skip
     await report(two, world.other_reporter, "hoi_hop", date(2026, 10, 25), date(2026, 11, 7),
@@ -226,7 +227,9 @@ async def test_a_period_with_every_status_as_libreoffice_computes_it(
     assert notes["Chi bộ bản Hai"][8] == "-Đầu bản"
     assert notes["Chi bộ bản Một"][4] == "03/10/2026"
     assert notes["Chi bộ bản Một"][-1] == "abababababab"
-    assert [r[7] for r in sheets["Cổ động trực quan"][3:]] == ["Nhà văn hóa", "+ Ngã ba"]
+    # A place sent as a pin reads as coordinates; a typed one as typed.
+    places = [r[7] for r in sheets["Cổ động trực quan"][3:]]
+    assert places == ["Vị trí 22.35678, 103.82346", "+ Ngã ba"]
 
     missing = sheets["Chưa báo cáo"]
     assert missing[3] == ["1", "Đảng ủy xã Nà Giả", "Chi bộ bản Bốn", "Hoàng Văn Bốn",

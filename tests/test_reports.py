@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from factories import Chat, World, report_state
+from handlers import texts as T
 from handlers.engine import Engine
 from models import Activity, AuditEntry, Period
 
@@ -58,3 +59,33 @@ async def test_confirming_twice_saves_once(engine: Engine, world: World) -> None
     await chat.press("Lưu báo cáo", summary)
     assert "Nút này đã cũ" in chat.text
     assert await Activity.all().count() == 1
+
+
+async def test_a_place_is_typed_or_sent_as_a_pin(engine: Engine, world: World) -> None:
+    chat = Chat(engine, world.reporter.phone)
+    await chat.send("phat thanh")
+    await chat.pin(21.0, 105.8)  # the date is asked: a pin is answered and changes nothing
+    assert T.LOCATION_NOT_NOW in chat.text and "Phát thanh ngày nào?" in chat.text
+    await chat.send("hom nay")
+    await chat.send("2")
+    await chat.send("30")
+    await chat.send("1")
+    assert T.PLACE_HINT in chat.text
+    for latitude, longitude in ((95.0, 105.8), (21.0, 181.0), (0.0, 0.0), (float("nan"), 1.0)):
+        await chat.pin(latitude, longitude)
+        assert T.BAD_LOCATION in chat.text and T.PLACE_HINT in chat.text
+    await chat.pin(21.3891234, 103.0123456)
+    assert T.PLACE_RECEIVED in chat.text and "Ghi chú" in chat.text
+    await chat.send("bo qua")
+    await chat.send("bo qua")
+    assert "• Nơi phát: 📍 21.38912, 103.01235" in chat.text
+    await chat.pin(21.0, 105.8)  # at the summary
+    assert T.LOCATION_NOT_NOW in chat.text and "Kiểm tra lại" in chat.text
+    # Changed to a typed place from the summary: the pin is gone.
+    await chat.press("Sửa một mục")
+    await chat.press("Nơi phát")
+    await chat.send("Cụm loa bản Hai")
+    assert "• Nơi phát: Cụm loa bản Hai" in chat.text
+    await chat.send("luu")
+    activity = await Activity.get()
+    assert activity.data["place"] == "Cụm loa bản Hai"

@@ -229,14 +229,17 @@ async def test_broadcast_report_by_buttons_with_a_photo(
     assert calls[1].text == T.MAIN_MENU and calls[1].inline
 
 
-async def test_poster_report_with_a_photo_sent_as_file(tg: Harness, world: World) -> None:
+async def test_poster_report_with_a_pin_and_a_photo_sent_as_file(tg: Harness, world: World) -> None:
     user = await member_user(tg.server, world)
     await tg.say(user, "/start")
     await tg.press(user, "Cổ động trực quan")
     await tg.press(user, "Hôm qua")
+    # A pin before the step that asks for it changes nothing.
+    assert T.LOCATION_NOT_NOW in _text(await tg.send(user, user.location(22.35, 103.82)))
     await tg.press(user, "Băng rôn")
-    await tg.say(user, "5")
-    await tg.say(user, "Nhà văn hóa bản Một")
+    assert T.PLACE_HINT in await tg.say(user, "5")
+    pinned = _text(await tg.send(user, user.location(22.356781234, 103.823456789)))
+    assert T.PLACE_RECEIVED in pinned and "Nội dung tuyên truyền" in pinned
     await tg.press(user, "Búa liềm")
     await tg.press(user, "Xong")
     received = await tg.send(user, user.document(PNG, "image/png", "bang-ron.png"))
@@ -246,6 +249,7 @@ async def test_poster_report_with_a_photo_sent_as_file(tg: Harness, world: World
     activity = await Activity.get().select_related("kind")
     assert activity.kind.code == "co_dong"
     assert activity.data["form"] == "Băng rôn" and activity.data["quantity"] == 5
+    assert activity.data["place"] == {"lat": 22.356781, "lon": 103.823457}
     assert str(activity.activity_date) == "2026-11-19"
     media = await Media.get()
     assert media.mime == "image/png" and media.path.endswith(".png")
@@ -420,7 +424,7 @@ async def test_other_kinds_of_message(tg: Harness, world: World) -> None:
     assert "nhãn dán" in _text(await tg.send(user, user.sticker()))
     assert "tin nhắn thoại" in _text(await tg.send(user, user.voice()))
     assert "tệp này" in _text(await tg.send(user, user.document(b"%PDF", "application/pdf")))
-    assert "vị trí" in _text(await tg.send(user, user.location(21.0, 105.8)))
+    assert T.LOCATION_NOT_NOW in _text(await tg.send(user, user.location(21.0, 105.8)))
     huge = user.document(PNG, "image/png")
     huge["message"]["document"]["file_size"] = 25 * 1024 * 1024
     assert T.TG_FILE_TOO_BIG in _text(await tg.send(user, huge))
