@@ -8,6 +8,7 @@ field 0 → field 1 → … → summary ──save──► receipt, main menu
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -129,13 +130,19 @@ async def on_value(turn: Turn, value: str) -> None:
         ask_field(turn)
 
 
-async def on_text(turn: Turn, text: str) -> None:
+def _answer_field(turn: Turn, not_now: str, answer: Callable[[F.Field, Any], F.Outcome]) -> None:
+    """An answer to the field being asked, read by `answer(field, current value)`; at any other
+    step it is answered with `not_now` and the question is asked again."""
     if turn.step != "field":
-        turn.say(T.NOT_A_CHOICE)
+        turn.say(not_now)
         turn.reask()
         return
     f = _kind(turn).fields[turn.state["i"]]
-    _advance(turn, F.answer_text(f, text, turn.state["values"].get(f["key"]), turn.fctx))
+    _advance(turn, answer(f, turn.state["values"].get(f["key"])))
+
+
+async def on_text(turn: Turn, text: str) -> None:
+    _answer_field(turn, T.NOT_A_CHOICE, lambda f, now: F.answer_text(f, text, now, turn.fctx))
 
 
 async def on_photo(turn: Turn, photo: Photo) -> None:
@@ -156,13 +163,8 @@ async def on_photo(turn: Turn, photo: Photo) -> None:
 
 
 async def on_location(turn: Turn, location: Location) -> None:
-    if turn.step != "field":
-        turn.say(T.LOCATION_NOT_NOW)
-        turn.reask()
-        return
-    f = _kind(turn).fields[turn.state["i"]]
-    current = turn.state["values"].get(f["key"])
-    _advance(turn, F.answer_location(f, location.latitude, location.longitude, current))
+    lat, lon = location.latitude, location.longitude
+    _answer_field(turn, T.LOCATION_NOT_NOW, lambda f, now: F.answer_location(f, lat, lon, now))
 
 
 async def back(turn: Turn) -> None:
