@@ -167,6 +167,23 @@ async def test_a_report_by_buttons_typed_text_and_a_photo(oa: Harness, world: Wo
     assert all(len(b["title"]) <= 100 for s in oa.server.sent for b in s.buttons)
 
 
+async def test_a_place_sent_as_a_location_pin(oa: Harness, world: World) -> None:
+    user = await member(oa, world)
+    await oa.say(user, "menu")
+    await oa.say(user, "1")  # Phát thanh loa
+    await oa.press(user, "Hôm nay")
+    await oa.say(user, "2")
+    await oa.say(user, "30")
+    assert T.PLACE_HINT in await oa.say(user, "1")
+    pinned = await oa.send(user, user.location(21.5937, 103.3421))
+    assert T.PLACE_RECEIVED in pinned[0].text
+    await oa.press(user, "Bỏ qua")
+    assert "📍 21.59370, 103.34210" in await oa.press(user, "Bỏ qua")
+    await oa.press(user, "Lưu báo cáo")
+    activity = await Activity.get()
+    assert activity.data["place"] == {"lat": 21.5937, "lon": 103.3421}
+
+
 async def test_text_that_only_looks_like_a_payload_is_a_stale_press(
     oa: Harness, world: World
 ) -> None:

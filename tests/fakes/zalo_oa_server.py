@@ -217,6 +217,11 @@ class FakeOAUser:
         attachment = {"type": "image", "payload": {"thumbnail": url, "url": url}}
         return self._message("user_send_image", text="", attachments=[attachment])
 
+    def location(self, latitude: float, longitude: float) -> dict[str, Any]:
+        where = {"coordinates": {"latitude": str(latitude), "longitude": str(longitude)}}
+        attachment = {"type": "location", "payload": where}
+        return self._message("user_send_location", attachments=[attachment])
+
     def sticker(self) -> dict[str, Any]:
         attachment = {"type": "sticker", "payload": {"id": "abc", "url": "https://x.invalid/s"}}
         return self._message("user_send_sticker", attachments=[attachment])
