@@ -307,11 +307,12 @@ async def main(args: argparse.Namespace) -> None:
         full = BotUnderTest("full bot", full_bot, script, is_question, args)
         echo_script = [("text", f"tin nhắn {i}") for i in range(len(script))]
         echo = BotUnderTest("echo bot", ["--child", "echo"], echo_script, lambda c: True, args)
+        phases = ["saturation"] * args.repeat + ["steady"] * args.steady_repeat
         await full.start()
         await echo.start()
         # Turn about, so that both bots meet the machine's other work alike; the ratio is the
         # median of each pair's.
-        for phase in ["saturation"] * args.repeat + ["steady"] * args.steady_repeat:
+        for phase in phases:
             await full.run(phase)
             await echo.run(phase)
         await full.stop()
@@ -319,7 +320,7 @@ async def main(args: argparse.Namespace) -> None:
         hook = ["--port", str(free_port())]
         webhook = BotUnderTest("+webhook", [*full_bot, *hook], script, is_question, args)
         await webhook.start()
-        for phase in ["saturation"] * args.repeat + ["steady"] * args.steady_repeat:
+        for phase in phases:
             await webhook.run(phase)
         await webhook.stop()
     pairs = list(zip(full.runs["saturation"], echo.runs["saturation"], strict=True))

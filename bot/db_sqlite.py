@@ -94,12 +94,12 @@ class _Durable(SqliteTransactionContext):
 
     def __init__(self, client: SqliteTurnsClient) -> None:
         super().__init__(_Transaction(client), client._lock)
-        self._wal = client.wal
+        self._client = client
 
     async def __aexit__(self, exc_type: Any, exc_val: Any, exc_tb: Any) -> None:
         await super().__aexit__(exc_type, exc_val, exc_tb)
-        if exc_type is None and self._wal is not None:
-            await self._wal.sync()
+        if exc_type is None:
+            await self._client.synced()
 
 
 class SqliteTurnsClient(SqliteClient):
@@ -121,6 +121,11 @@ class SqliteTurnsClient(SqliteClient):
         if self.wal is not None:
             self.wal.close()
 
+    async def synced(self) -> None:
+        """Wait until every commit made so far is on disk (nothing to do without a WalSync)."""
+        if self.wal is not None:
+            await self.wal.sync()
+
     # Writes outside a transaction commit on their own: each returns once it is on disk.
 
     async def _fetch(self, query: str, values: list | None) -> tuple[int, list[Any]]:
@@ -131,20 +136,18 @@ class SqliteTurnsClient(SqliteClient):
             start = connection.total_changes
             rows = list(await connection.execute_fetchall(query, values))
             changed = connection.total_changes - start
-        if changed and self.wal is not None:
-            await self.wal.sync()
+        if changed:
+            await self.synced()
         return changed, rows
 
     async def execute_insert(self, query: str, values: list) -> int:
         result = await super().execute_insert(query, values)
-        if self.wal is not None:
-            await self.wal.sync()
+        await self.synced()
         return result
 
     async def execute_many(self, query: str, values: list[list]) -> None:
         await super().execute_many(query, values)
-        if self.wal is not None:
-            await self.wal.sync()
+        await self.synced()
 
     @translate_exceptions
     async def execute_query(self, query: str, values: list | None = None) -> Any:
@@ -158,8 +161,7 @@ class SqliteTurnsClient(SqliteClient):
 
     async def execute_script(self, query: str) -> None:
         await super().execute_script(query)
-        if self.wal is not None:
-            await self.wal.sync()
+        await self.synced()
 
 
 client_class = SqliteTurnsClient

@@ -49,6 +49,11 @@ COMMANDS = {
 }
 
 
+def message_key(message_id: str) -> str:
+    """A platform message id as kept in Identity.recent_messages."""
+    return message_id[:MESSAGE_ID_MAX]
+
+
 def utcnow() -> datetime:
     return datetime.now(UTC)
 
@@ -96,7 +101,7 @@ class Engine:
             menu.show(turn, outcome.message)
             await self._save(turn)
             return turn.replies
-        if inc.message_id and inc.message_id[:MESSAGE_ID_MAX] in identity.recent_messages:
+        if inc.message_id and message_key(inc.message_id) in identity.recent_messages:
             log.info("duplicate message %s from %s ignored", inc.message_id, inc.chat_key)
             return []
         if not identity.member.active:
@@ -160,7 +165,7 @@ class Engine:
         identity.state_version, identity.state_updated_at = turn.version, turn.now
         identity.blocked_at = None  # they wrote to us, so they no longer block the bot
         if turn.inc.message_id:
-            recent = [*(identity.recent_messages or []), turn.inc.message_id[:MESSAGE_ID_MAX]]
+            recent = [*(identity.recent_messages or []), message_key(turn.inc.message_id)]
             identity.recent_messages = recent[-RECENT_MESSAGES:]
         await save_state(identity, turn.now)
 
