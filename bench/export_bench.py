@@ -64,8 +64,8 @@ def _data(kind: str, day: date, rng: random.Random, topics: list[str]) -> dict[s
         return {**common, "sessions": rng.randint(1, 12), "minutes": rng.randint(15, 600),
                 "place": f"Cụm loa bản số {rng.randint(1, 40)}", "note": note}  # fmt: skip
     if kind == "co_dong":
-        form = rng.choice(["Khẩu hiệu", "Băng rôn", "Panô", "Áp phích"])
-        return {**common, "form": form, "quantity": rng.randint(1, 20),
+        forms = rng.sample(["Khẩu hiệu", "Băng rôn", "Panô", "Áp phích"], rng.randint(1, 2))
+        return {**common, "forms": {f: rng.randint(1, 20) for f in forms},
                 "place": "Nhà văn hóa bản, đường trục chính"}  # fmt: skip
     form = rng.choice(["Sinh hoạt chi bộ", "Họp thôn/bản", "Hội nghị quán triệt"])
     return {

@@ -80,7 +80,13 @@ async def seed_demo(rules: ReportRules, now: datetime) -> DemoResult:
         sup = SUPERVISORS[code]
         await Member.create(name=sup[0], phone=sup[1], role=Role.SUPERVISOR, unit=commune)
         for cell_code, cell_name in cell_list:
-            cells[cell_code] = await add_unit(cell_code, cell_name, commune, level="Chi bộ")
+            cells[cell_code] = await add_unit(
+                cell_code,
+                cell_name,
+                commune,
+                level="Chi bộ",
+                locality=cell_name.removeprefix("Chi bộ "),
+            )
     members = {}
     for cell_code, (name, phone) in REPORTERS.items():
         members[cell_code] = await Member.create(
@@ -127,8 +133,7 @@ async def _demo_reports(
             prev.start + timedelta(days=10),
             prev_period,
             {
-                "form": "Băng rôn",
-                "quantity": 4,
+                "forms": {"Băng rôn": 4, "Khẩu hiệu": 2},
                 "place": "Nhà văn hóa bản",
                 "topics": ["bua_liem"],
                 "photos": [],
@@ -180,8 +185,7 @@ async def _demo_reports(
             current.start,
             cur_period,
             {
-                "form": "Khẩu hiệu",
-                "quantity": 6,
+                "forms": {"Khẩu hiệu": 6},
                 "place": "Đầu bản",
                 "topics": ["nq_dh13"],
                 "photos": [],

@@ -102,10 +102,12 @@ class DetailSheet:
         sheet.append([looks.d_head.text(ws, h) for h in heads], LINE_HEIGHT * head_lines + 4)
 
     def _text(self, col: int, value: Any) -> Any:
-        if value is None or value == "" or value == []:
+        if value is None or value == "" or value == [] or value == {}:
             return None
         if isinstance(value, list):
             value = "; ".join(str(v) for v in value)
+        elif isinstance(value, dict):  # the forms of one report: "Băng rôn: 3; Khẩu hiệu: 2"
+            value = "; ".join(f"{k}: {v}" for k, v in value.items())
         elif not isinstance(value, str):
             value = str(value)
         memo = self._memo[col]

@@ -26,6 +26,7 @@ class Figure:
     label: str
     field: str | None = None  # None: counts the reports
     only: tuple[str, str] | None = None  # (choice field, option): only reports with that answer
+    option: str | None = None  # a "forms" field: the quantity of this one form
 
     def of(self, data: dict[str, Any]) -> int:
         if self.only is not None and data.get(self.only[0]) != self.only[1]:
@@ -33,6 +34,14 @@ class Figure:
         if self.field is None:
             return 1
         value = data.get(self.field)
+        if isinstance(value, dict):  # {"Băng rôn": 3, "Khẩu hiệu": 2}
+            value = (
+                value.get(self.option)
+                if self.option
+                else sum(
+                    v for v in value.values() if isinstance(v, int) and not isinstance(v, bool)
+                )
+            )
         # A hand-edited or legacy row may hold anything; only whole numbers count.
         return value if isinstance(value, int) and not isinstance(value, bool) else 0
 
@@ -49,6 +58,9 @@ def _seed_figures(kind: Kind) -> list[Figure] | None:
     if kind.code == "phat_thanh":
         return [Figure(L.SESSIONS, "sessions"), Figure(L.BROADCAST_MINUTES, "minutes")]
     if kind.code == "co_dong":
+        forms = kind.field("forms")
+        if forms is not None and forms.get("type") == "forms":
+            return [Figure(str(o), "forms", option=str(o)) for o in forms.get("options", [])]
         form = kind.field("form")
         # Slogans, banners, panels, posters: one column per form, from the kind's own options.
         options = [str(o) for o in (form or {}).get("options", [])]
@@ -62,7 +74,7 @@ def figures_for(kind: Kind) -> list[Figure]:
     seeded = _seed_figures(kind)
     if seeded and all(f.field is None or kind.field(f.field) for f in seeded):
         return seeded
-    sums = [f for f in kind.fields if f.get("sum") and f.get("type") == "int"]
+    sums = [f for f in kind.fields if f.get("sum") and f.get("type") in ("int", "forms")]
     if not sums:
         return [Figure(L.REPORT_COUNT)]
     return [Figure(field_label(f), f["key"]) for f in sums]

@@ -8,11 +8,11 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 UNITS = [
-    ("Mã đơn vị", "Tên đơn vị", "Mã đơn vị cấp trên", "Cấp", "Báo cáo"),
-    ("TU", "Tỉnh ủy Bắc Vân", "", "Tỉnh ủy", "không"),
-    ("X01", "Đảng ủy xã Nậm Vân", "TU", "Đảng ủy xã", "không"),
-    ("X01-NK", "Chi bộ bản Nà Khum", "X01", "Chi bộ", "có"),
-    ("X01-PL", "Chi bộ bản Phiêng Lọng", "X01", "Chi bộ", ""),
+    ("Mã đơn vị", "Tên đơn vị", "Mã đơn vị cấp trên", "Cấp", "Báo cáo", "Địa bàn"),
+    ("TU", "Tỉnh ủy Bắc Vân", "", "Tỉnh ủy", "không", ""),
+    ("X01", "Đảng ủy xã Nậm Vân", "TU", "Đảng ủy xã", "không", ""),
+    ("X01-NK", "Chi bộ bản Nà Khum", "X01", "Chi bộ", "có", "bản Nà Khum"),
+    ("X01-PL", "Chi bộ bản Phiêng Lọng", "X01", "Chi bộ", "", "bản Phiêng Lọng"),
 ]
 PEOPLE = [
     ("Họ và tên", "Số điện thoại", "Vai trò", "Mã đơn vị"),
@@ -26,6 +26,10 @@ NOTES = [
     ("Mã đơn vị", "Mã ngắn, không trùng, chỉ chữ không dấu, số, - _ . (tối đa 32 ký tự)."),
     ("Mã đơn vị cấp trên", "Để trống với đơn vị cao nhất. Cây đơn vị có thể nhiều cấp."),
     ("Báo cáo", "có/không: đơn vị có phải báo cáo hằng kỳ. Để trống: đơn vị cấp cuối báo cáo."),
+    (
+        "Địa bàn",
+        "Nơi chi bộ thường hoạt động (thôn, bản). Báo cáo lấy nơi này nếu không ghi nơi khác.",
+    ),
     ("Số điện thoại", "Số di động Việt Nam, có thể có dấu cách hoặc +84."),
     ("Vai trò", "báo cáo viên (bí thư chi bộ), theo dõi (đảng ủy xã), quản trị (Ban Tuyên giáo)."),
     ("Nhập lại", "Đơn vị trùng mã, người trùng số điện thoại được cập nhật, không tạo mới."),

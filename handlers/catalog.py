@@ -28,6 +28,7 @@ SEED_KINDS: list[dict[str, Any]] = [
     {
         "code": "phat_thanh",
         "name": "Phát thanh loa",
+        "aliases": ["pt", "phát thanh", "phát loa", "loa", "truyền thanh"],
         "fields": [
             {"key": "date", "label": "Ngày phát", "type": "date", "prompt": "Phát thanh ngày nào?"},
             {
@@ -71,6 +72,7 @@ SEED_KINDS: list[dict[str, Any]] = [
     {
         "code": "co_dong",
         "name": "Cổ động trực quan",
+        "aliases": ["cđ", "cổ động", "trực quan", "treo", "dán"],
         "fields": [
             {
                 "key": "date",
@@ -79,20 +81,14 @@ SEED_KINDS: list[dict[str, Any]] = [
                 "prompt": "Treo, dán ngày nào?",
             },
             {
-                "key": "form",
-                "label": "Hình thức",
-                "type": "choice",
+                "key": "forms",
+                "label": "Hình thức, số lượng",
+                "type": "forms",
                 "options": ["Khẩu hiệu", "Băng rôn", "Panô", "Áp phích"],
-                "prompt": "Hình thức cổ động là gì?",
-            },
-            {
-                "key": "quantity",
-                "label": "Số lượng",
-                "type": "int",
                 "min": 1,
                 "max": 1000,
                 "unit": "cái",
-                "prompt": "Số lượng bao nhiêu cái?",
+                "prompt": "Treo, dán gì, bao nhiêu cái? Ví dụ: 3 băng rôn, 2 khẩu hiệu",
                 "sum": True,
             },
             {
@@ -109,6 +105,7 @@ SEED_KINDS: list[dict[str, Any]] = [
     {
         "code": "hoi_hop",
         "name": "Hội họp, sinh hoạt",
+        "aliases": ["họp", "hội họp", "sinh hoạt", "hội nghị"],
         "fields": [
             {"key": "date", "label": "Ngày họp", "type": "date", "prompt": "Họp ngày nào?"},
             {
@@ -161,17 +158,25 @@ SEED_TOPICS: list[tuple[str, str]] = [
     ("tham_nhung", "Phòng, chống tham nhũng, tiêu cực"),
     ("sai_trai", "Đấu tranh phản bác quan điểm sai trái, thù địch"),
     ("nong_thon", "Xây dựng nông thôn mới, phát triển kinh tế - xã hội"),
-    ("khac", "Chủ đề khác"),
+    ("khac", "Khác"),
 ]
 
 
 async def seed_catalog() -> None:
     """Create the seed kinds and topics that are missing; never overwrite an admin's edits."""
     for pos, kind in enumerate(SEED_KINDS):
-        await ActivityKind.get_or_create(
+        row, created = await ActivityKind.get_or_create(
             code=kind["code"],
-            defaults={"name": kind["name"], "fields_spec": kind["fields"], "position": pos},
+            defaults={
+                "name": kind["name"],
+                "fields_spec": kind["fields"],
+                "position": pos,
+                "aliases": kind["aliases"],
+            },
         )
+        if not created and not row.aliases:  # a kind seeded before aliases existed
+            row.aliases = kind["aliases"]
+            await row.save(update_fields=["aliases"])
     for pos, (code, name) in enumerate(SEED_TOPICS):
         await Topic.get_or_create(code=code, defaults={"name": name, "position": pos})
 
@@ -183,6 +188,7 @@ class KindInfo:
     name: str
     fields: list[dict[str, Any]]
     active: bool = True
+    aliases: tuple[str, ...] = ()
 
     def field(self, key: str) -> dict[str, Any] | None:
         return next((f for f in self.fields if f["key"] == key), None)
@@ -206,6 +212,10 @@ class Catalog:
     def topic_name(self, code: str) -> str:
         return dict(self.topics).get(code, code)
 
+    @property
+    def topic_codes(self) -> list[str]:
+        return [code for code, _ in self.topics]
+
 
 class CatalogCache:
     def __init__(self, ttl_seconds: float = 30.0) -> None:
@@ -222,7 +232,10 @@ class CatalogCache:
             topics = await Topic.filter(active=True).all()
             self._value = Catalog(
                 kinds=[
-                    KindInfo(k.id, k.code, k.name, list(k.fields_spec), k.active) for k in kinds
+                    KindInfo(
+                        k.id, k.code, k.name, list(k.fields_spec), k.active, tuple(k.aliases or ())
+                    )
+                    for k in kinds
                 ],
                 topics=[(t.code, t.name) for t in topics],
             )

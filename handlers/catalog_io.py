@@ -1,12 +1,14 @@
 """The activity-kind and topic catalogues as an Excel workbook an admin edits: add a kind such as
 "Đội thông tin lưu động" or "Tin, bài", change a question, retire a topic — without code.
 
-Sheet "LoaiHoatDong": Mã loại | Tên loại | Thứ tự | Đang dùng
+Sheet "LoaiHoatDong": Mã loại | Tên loại | Thứ tự | Đang dùng | Tên gọi tắt
 Sheet "CauHoi":       Mã loại | Mã câu | Nhãn | Câu hỏi | Kiểu | Bắt buộc | Tối thiểu | Tối đa |
                       Đơn vị | Lựa chọn | Cộng tổng
 Sheet "ChuDe":        Mã chủ đề | Tên chủ đề | Thứ tự | Đang dùng
 
-Kiểu: ngày, số, chọn, chủ đề, chữ, ảnh. Each kind has exactly one "ngày" question: the date of the
+Kiểu: ngày, số, chọn, hình thức, chủ đề, chữ, nơi, ảnh ("hình thức": several of the options, each
+with its quantity, as in "3 băng rôn, 2 khẩu hiệu"). Tên gọi tắt: the short words a reporter may
+type for the kind in a one-line report ("pt; loa"), separated by ";". Each kind has exactly one "ngày" question: the date of the
 activity. Lựa chọn: the options of a "chọn" question, separated by ";". Nothing is ever deleted:
 "Đang dùng = không" hides a kind or topic from new reports, old reports keep showing it."""
 
@@ -24,7 +26,8 @@ from handlers.parsing import fold
 from models import ActivityKind, Topic
 
 KIND_SHEET, QUESTION_SHEET, TOPIC_SHEET = "LoaiHoatDong", "CauHoi", "ChuDe"
-KIND_HEADERS = ["Mã loại", "Tên loại", "Thứ tự", "Đang dùng"]
+KIND_HEADERS = ["Mã loại", "Tên loại", "Thứ tự", "Đang dùng", "Tên gọi tắt"]
+OPTIONAL_HEADERS = {"Tên gọi tắt"}  # a workbook written before the column existed still loads
 QUESTION_HEADERS = [
     "Mã loại",
     "Mã câu",
@@ -43,6 +46,7 @@ TYPES = {
     "ngay": "date",
     "so": "int",
     "chon": "choice",
+    "hinh thuc": "forms",
     "chu de": "topics",
     "chu": "text",
     "noi": "place",
@@ -55,6 +59,7 @@ TYPE_NAMES = {
         "ngày": "date",
         "số": "int",
         "chọn": "choice",
+        "hình thức": "forms",
         "chủ đề": "topics",
         "chữ": "text",
         "nơi": "place",
@@ -109,7 +114,10 @@ async def catalog_rows() -> dict[str, list[list[Any]]]:
             )
     return {
         KIND_SHEET: [KIND_HEADERS]
-        + [[k.code, k.name, k.position, "có" if k.active else "không"] for k in kinds],
+        + [
+            [k.code, k.name, k.position, "có" if k.active else "không", "; ".join(k.aliases or [])]
+            for k in kinds
+        ],
         QUESTION_SHEET: questions,
         TOPIC_SHEET: [TOPIC_HEADERS]
         + [[t.code, t.name, t.position, "có" if t.active else "không"] for t in await Topic.all()],
@@ -129,13 +137,15 @@ def _sheet(wb: Any, name: str, headers: list[str], errors: list[str]) -> list[tu
     rows = wb[name].iter_rows(values_only=True)
     header = [fold(_cell(h)) for h in next(rows, ())]
     index = {h: header.index(fold(h)) for h in headers if fold(h) in header}
-    if len(index) < len(headers):
-        missing = [h for h in headers if h not in index]
+    missing = [h for h in headers if h not in index and h not in OPTIONAL_HEADERS]
+    if missing:
         errors.append(f"Trang “{name}” thiếu cột: {', '.join(missing)}.")
         return []
     out = []
     for line, row in enumerate(rows, start=2):
-        values = {h: _cell(row[i]) if i < len(row) else "" for h, i in index.items()}
+        values = {
+            h: _cell(row[index[h]]) if index.get(h, len(row)) < len(row) else "" for h in headers
+        }
         if any(values.values()):
             out.append((line, values))
     return out
@@ -165,7 +175,8 @@ def _question(line: int, v: dict[str, str], errors: list[str]) -> dict[str, Any]
     kind = TYPES.get(fold(v["Kiểu"]))
     if kind is None:
         errors.append(
-            f"{where}: kiểu “{v['Kiểu'][:20]}” không rõ (ngày, số, chọn, chủ đề, chữ, nơi, ảnh)."
+            f"{where}: kiểu “{v['Kiểu'][:20]}” không rõ "
+            "(ngày, số, chọn, hình thức, chủ đề, chữ, nơi, ảnh)."
         )
     if not CODE_RE.match(v["Mã câu"]):
         errors.append(f"{where}: mã câu chỉ gồm chữ thường không dấu, số, dấu gạch dưới.")
@@ -179,7 +190,7 @@ def _question(line: int, v: dict[str, str], errors: list[str]) -> dict[str, Any]
     }
     if not _flag(v["Bắt buộc"], True, where, "Bắt buộc", errors):
         spec["optional"] = True
-    if kind == "int":
+    if kind in ("int", "forms"):
         low = _int(v["Tối thiểu"], where, "Tối thiểu", errors)
         high = _int(v["Tối đa"], where, "Tối đa", errors)
         spec.update(
@@ -193,10 +204,10 @@ def _question(line: int, v: dict[str, str], errors: list[str]) -> dict[str, Any]
             errors.append(f"{where}: cần 0 ≤ tối thiểu ≤ tối đa.")
         if _flag(v["Cộng tổng"], False, where, "Cộng tổng", errors):
             spec["sum"] = True
-    if kind == "choice":
+    if kind in ("choice", "forms"):
         options = [o.strip() for o in v["Lựa chọn"].split(";") if o.strip()]
         if len(options) < 2:
-            errors.append(f"{where}: câu “chọn” cần ít nhất 2 lựa chọn, phân cách bởi dấu ;")
+            errors.append(f"{where}: câu “{v['Kiểu']}” cần ít nhất 2 lựa chọn, phân cách bởi dấu ;")
         spec["options"] = options
     if kind in ("text", "place"):
         spec["max_length"] = 1000
@@ -233,7 +244,8 @@ async def import_catalog(path: Path) -> CatalogResult:
             errors.append(f"{where}: loại “{code}” có mã câu trùng nhau.")
         active = _flag(v["Đang dùng"], True, where, "Đang dùng", errors)
         position = _int(v["Thứ tự"], where, "Thứ tự", errors) or 0
-        kind_rows.append((code, v["Tên loại"], specs, position, active))
+        aliases = [a.strip()[:30] for a in v["Tên gọi tắt"].split(";") if a.strip()][:10]
+        kind_rows.append((code, v["Tên loại"], specs, position, active, aliases))
     for code in fields_of:
         errors.append(f"{QUESTION_SHEET}: mã loại “{code[:32]}” không có trong trang {KIND_SHEET}.")
     topic_rows = []
@@ -252,7 +264,7 @@ async def import_catalog(path: Path) -> CatalogResult:
     if errors:
         return result
     async with in_transaction():
-        for code, name, specs, position, active in kind_rows:
+        for code, name, specs, position, active, aliases in kind_rows:
             await ActivityKind.update_or_create(
                 code=code,
                 defaults={
@@ -260,6 +272,7 @@ async def import_catalog(path: Path) -> CatalogResult:
                     "fields_spec": specs,
                     "position": position,
                     "active": active,
+                    "aliases": aliases,
                 },
             )
             result.kinds += 1

@@ -18,7 +18,7 @@ from handlers import texts as T
 from handlers.catalog import CatalogCache
 from handlers.fields import Question
 from handlers.messages import Incoming, Reply
-from handlers.parsing import fold, match_choice
+from handlers.parsing import fold, is_int_text, match_choice
 from handlers.turn import BACK, CANCEL, Turn
 from models import Identity
 from models.periods import ReportRules, vn_today
@@ -213,8 +213,11 @@ class Engine:
             await flow.back(turn)
             return
         if folded in HELP_WORDS:
-            turn.say(T.HELP)
-            turn.reask()
+            if turn.flow in IDLE_FLOWS:
+                menu.show_help(turn)
+            else:
+                turn.say(T.HELP_IN_FLOW)
+                turn.reask()
             return
         command = folded.split(" ", 1)[0] if folded.startswith("/") else ""
         if folded in MENU_WORDS or command == "/start":
@@ -234,8 +237,8 @@ class Engine:
         q = turn.question
         if (
             not q
-            or not version.isdigit()
-            or not index.isdigit()
+            or not is_int_text(version, 12)
+            or not is_int_text(index, 4)
             or int(version) != turn.identity.state_version
             or int(index) >= len(q["c"])
         ):
@@ -257,9 +260,16 @@ class Engine:
 
     async def _on_text(self, turn: Turn, flow: ModuleType, text: str) -> None:
         q = turn.question
+        if flow is menu:  # at rest: a one-line report, a menu entry, a word
+            await menu.on_text(turn, text)
+            return
         if q and q["c"] and not q.get("multi"):
             numbered = 0 if q.get("num") else q.get("n", len(q["c"]))
-            index = match_choice(text, [label for _, label in q["c"]], numbered)
+            # Where free text is also an answer, only a choice's own words choose it: the note
+            # "không bỏ qua buổi nào" is a note, not "Bỏ qua".
+            index = match_choice(
+                text, [label for _, label in q["c"]], numbered, whole=bool(q.get("free"))
+            )
             if index is not None:
                 await self._on_value(turn, flow, q["c"][index][0])
                 return
@@ -269,8 +279,6 @@ class Engine:
             await self._on_text(turn, menu, text)
         elif q and (q.get("free") or q.get("multi")):
             await flow.on_text(turn, text)
-        elif flow is menu:
-            await menu.on_text(turn, text)
         else:
             turn.say(T.NOT_A_CHOICE)
             turn.reask()
@@ -286,7 +294,7 @@ class Engine:
             return
         target = COMMANDS[command]
         if target is None:
-            menu.show(turn)
+            menu.ask_kind(turn)
         else:
             await menu.on_value(turn, target, text.partition(" ")[2].strip())
 

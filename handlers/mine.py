@@ -6,31 +6,39 @@ from handlers import report
 from handlers import texts as T
 from handlers.audit import record
 from handlers.fields import Question
+from handlers.parsing import is_int_text
 from handlers.turn import Turn
 from models import Activity, NilReport
 
-LIST_LIMIT = 15
+PAGE = 4
 EDIT, DELETE, YES = "edit", "delete", "yes"
 
 
-async def start(turn: Turn) -> None:
+async def start(turn: Turn, page: int = 0) -> None:
+    """The unit's reports in open periods, newest first, PAGE at a time (a list a small
+    screen shows whole), then "Xem thêm"."""
     activities = (
         await Activity.filter(
             unit_id=turn.unit.id, deleted_at=None, period__locks_on__gte=turn.today
         )
         .order_by("-activity_date", "-id")
-        .limit(LIST_LIMIT)
+        .offset(page * PAGE)
+        .limit(PAGE + 1)
     )
-    nils = await NilReport.filter(
-        unit_id=turn.unit.id, period__locks_on__gte=turn.today
-    ).select_related("period")
-    notes = [
-        T.MINE_NIL_LINE.format(period=T.period_label(n.period.start, n.period.end)) for n in nils
+    more = len(activities) > PAGE
+    activities = activities[:PAGE]
+    nils = (
+        await NilReport.filter(unit_id=turn.unit.id, period__locks_on__gte=turn.today)
+        .select_related("period")
+        .limit(0 if page else 2)
+    )
+    choices = [
+        (f"n:{n.id}", T.NIL_WITHDRAW.format(period=T.period_label(n.period.start, n.period.end)))
+        for n in nils
     ]
-    if not activities:
-        turn.finish("\n".join([*notes, T.MINE_EMPTY]))
+    if not activities and not nils:
+        turn.finish(T.MINE_EMPTY if not page else None)
         return
-    choices = []
     for a in activities:
         kind = turn.catalog.kind_by_id(a.kind_id)
         choices.append(
@@ -39,14 +47,15 @@ async def start(turn: Turn) -> None:
                 T.MINE_ITEM.format(
                     receipt=a.receipt,
                     kind=kind.name if kind else "?",
-                    date=T.fmt_date(a.activity_date),
+                    date=a.activity_date.strftime("%d/%m"),
                 ),
             )
         )
-    turn.goto("mine", "list", {})
-    turn.ask(
-        Question("\n".join([*notes, T.MINE_LIST.format(unit=turn.unit.name)]), choices, free=False)
-    )
+    if more:
+        choices.append((f"p:{page + 1}", T.MORE))
+    turn.goto("mine", "list", {"page": page})
+    text = T.MINE_LIST.format(unit=turn.unit.name) if activities else T.MINE_NIL_ONLY
+    turn.ask(Question(text, choices, free=False))
 
 
 async def _load(turn: Turn, activity_id: int) -> Activity | None:
@@ -65,7 +74,11 @@ async def _load(turn: Turn, activity_id: int) -> Activity | None:
 
 
 async def on_value(turn: Turn, value: str) -> None:
-    if turn.step == "list" and value.startswith("a:"):
+    if turn.step == "list" and value.startswith("p:") and is_int_text(value[2:], 4):
+        await start(turn, int(value[2:]))
+    elif turn.step == "list" and value.startswith("n:") and is_int_text(value[2:], 12):
+        await _withdraw_nil(turn, int(value[2:]))
+    elif turn.step == "list" and value.startswith("a:") and is_int_text(value[2:], 12):
         activity = await _load(turn, int(value[2:]))
         if activity is None:
             return
@@ -103,6 +116,23 @@ async def on_value(turn: Turn, value: str) -> None:
             await _delete(turn)
         else:
             await start(turn)
+
+
+async def _withdraw_nil(turn: Turn, nil_id: int) -> None:
+    """A "không phát sinh" sent by mistake is taken back while its period is open."""
+    nil_report = (
+        await NilReport.filter(id=nil_id, unit_id=turn.unit.id).select_related("period").first()
+    )
+    if nil_report is None:
+        turn.finish(T.REPORT_GONE)
+        return
+    label = T.period_label(nil_report.period.start, nil_report.period.end)
+    if nil_report.period.locks_on < turn.today:
+        turn.finish(T.NOT_EDITABLE.format(receipt=f"KPS-{nil_report.id:06d}"))
+        return
+    await nil_report.delete()
+    await record(turn.member.id, "nil_report", nil_id, "delete", {"period": label}, None)
+    turn.finish(T.NIL_WITHDRAWN.format(period=label))
 
 
 async def _delete(turn: Turn) -> None:

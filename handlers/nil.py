@@ -24,7 +24,24 @@ def _open_periods(turn: Turn) -> list[tuple[str, str]]:
 
 
 async def start(turn: Turn) -> None:
-    periods = _open_periods(turn)
+    """Only periods without reports are offered: a unit that has reported is told at once."""
+    periods = []
+    refusal = ""
+    for start_iso, label in _open_periods(turn):
+        b = bounds_for(date.fromisoformat(start_iso), turn.rules)
+        n = await Activity.filter(
+            unit_id=turn.unit.id,
+            deleted_at=None,
+            activity_date__gte=b.start,
+            activity_date__lte=b.end,
+        ).count()
+        if n:
+            refusal = refusal or T.NIL_HAS_REPORTS.format(unit=turn.unit.name, n=n, period=label)
+        else:
+            periods.append((start_iso, label))
+    if not periods:
+        turn.finish(refusal)
+        return
     if len(periods) == 1:
         await ask_confirm(turn, periods[0][0])
         return

@@ -5,6 +5,7 @@ anyone guessing codes)."""
 
 from __future__ import annotations
 
+import re
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -29,7 +30,7 @@ async def register(inc: Incoming, now: datetime) -> Outcome:
     text = (inc.text or "").strip()
     if text.lower().startswith("/start"):
         text = text[6:].strip()
-    tried_code = bool(text) and looks_like_code(text)
+    tried_code = bool(text) and (looks_like_code(text) or _looks_like_attempt(text))
     if not tried_code and not inc.contact_phone:
         hint = (
             T.STRANGER if inc.channel != "telegram" else T.STRANGER + "\n" + T.STRANGER_PHONE_HINT
@@ -60,7 +61,7 @@ async def register(inc: Incoming, now: datetime) -> Outcome:
             .first()
         )
         member = invite.member if invite and invite.member.active else None
-        failure = T.BAD_INVITE
+        failure = T.BAD_INVITE.format(code=text[:16])
     if member is None:
         await RegistrationAttempt.create(**key, ok=False)
         return Outcome(None, failure)
@@ -69,7 +70,7 @@ async def register(inc: Incoming, now: datetime) -> Outcome:
         taken = await InviteCode.filter(id=invite.id, used_at=None).update(used_at=now)
         if not taken:
             await RegistrationAttempt.create(**key, ok=False)
-            return Outcome(None, T.BAD_INVITE)
+            return Outcome(None, T.BAD_INVITE.format(code=text[:16]))
     identity = await Identity.create(**key, member=member, display_name=inc.display_name[:120])
     if invite is not None:
         await InviteCode.filter(id=invite.id).update(used_by_id=identity.id)
@@ -80,6 +81,14 @@ async def register(inc: Incoming, now: datetime) -> Outcome:
         T.WELCOME.format(
             name=member.name, role=T.ROLE_NAMES[member.role.value], unit=member.unit.name
         ),
+    )
+
+
+def _looks_like_attempt(text: str) -> bool:
+    """One word of letters and digits, with a digit or in capitals ("ABC1234", "K7QX"): a code
+    typed wrong, to be told so, where "xin chào" is a greeting."""
+    return bool(re.fullmatch(r"[A-Za-z0-9\-]{4,16}", text)) and (
+        any(ch.isdigit() for ch in text) or text.isupper()
     )
 
 

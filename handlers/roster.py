@@ -32,6 +32,7 @@ UNIT_COLUMNS = {
     "ma don vi cap tren": "parent",
     "cap": "level",
     "bao cao": "reports",
+    "dia ban": "locality",
 }
 PEOPLE_COLUMNS = {
     "ho va ten": "name",
@@ -95,6 +96,7 @@ class UnitRow:
     parent: str
     level: str
     reports: bool | None
+    locality: str = ""
 
 
 @dataclass
@@ -127,7 +129,9 @@ def _rows(
         key = columns.get(fold(_text(h)).rstrip(" *:"))
         if key:
             index[key] = i
-    required = [k for k in columns.values() if k not in ("level", "reports", "role", "parent")]
+    required = [
+        k for k in columns.values() if k not in ("level", "reports", "role", "parent", "locality")
+    ]
     missing = [name for name, key in columns.items() if key in required and key not in index]
     if missing:
         errors.append(f"Trang “{sheet}” thiếu cột: {', '.join(missing)}.")
@@ -165,7 +169,13 @@ def _read(path: Path, result: ImportResult) -> tuple[list[UnitRow], list[PersonR
             errors.append(f"{where}: tên đơn vị trống hoặc dài quá 200 ký tự.")
         units.append(
             UnitRow(
-                line, v["code"], v["name"], v.get("parent", ""), v.get("level", "")[:60], reports
+                line,
+                v["code"],
+                v["name"],
+                v.get("parent", ""),
+                v.get("level", "")[:60],
+                reports,
+                v.get("locality", "")[:200],
             )
         )
     people: list[PersonRow] = []
@@ -253,6 +263,7 @@ async def _write(
             "level": row.level,
             "parent": parent,
             "reports": reports,
+            "locality": row.locality,
             "depth": parent.depth + 1 if parent else 0,
             "active": True,
         }

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from handlers import texts as T
+from handlers.fields import Question
 from handlers.turn import Turn
 from models import Member, Role, Unit
 from models.periods import focus_bounds, period_for
 from models.queries import Status, unit_statuses
 
-LIST_LIMIT = 40
+PAGE = 3  # units per message: each line carries names and phone numbers
 
 
 async def scope_unit(member: Member, unit: Unit) -> Unit:
@@ -20,26 +21,36 @@ async def scope_unit(member: Member, unit: Unit) -> Unit:
     return unit
 
 
-async def late_units(turn: Turn) -> None:
+async def late_units(turn: Turn, page: int = 0) -> bool:
+    """The units that have not reported, PAGE at a time, each with its reporters and their
+    phone numbers, so that the supervisor can call them."""
     if turn.member.role == Role.REPORTER:
         turn.say(T.NOT_ALLOWED)
-        return
-    turn.say(await late_units_text(turn))
-
-
-async def late_units_text(turn: Turn) -> str:
-    """The period that matters now: the previous one while it is still open for reports,
-    otherwise the current one."""
+        return False
     period = await period_for(focus_bounds(turn.today, turn.rules).start, turn.rules)
     label = T.period_label(period.start, period.end)
     scope = await scope_unit(turn.member, turn.unit)
     missing = [s for s in await unit_statuses(period, scope) if s.status == Status.MISSING]
     if not missing:
-        return T.LATE_NONE.format(unit=scope.name, period=label)
+        turn.say(T.LATE_NONE.format(unit=scope.name, period=label))
+        return False
+    shown = missing[page * PAGE : (page + 1) * PAGE]
+    reporters: dict[int, list[Member]] = {}
+    for m in await Member.filter(
+        unit_id__in=[s.unit_id for s in shown], role=Role.REPORTER, active=True
+    ).order_by("id"):
+        reporters.setdefault(m.unit_id, []).append(m)
     lines = [
-        T.LATE_HEADER.format(period=label, deadline=T.fmt_date(period.deadline), unit=scope.name)
+        T.LATE_HEADER.format(
+            period=label, deadline=T.fmt_date(period.deadline), n=len(missing), unit=scope.name
+        )
     ]
-    lines += [f"• {s.name}" for s in missing[:LIST_LIMIT]]
-    if len(missing) > LIST_LIMIT:
-        lines.append(T.LATE_MORE.format(n=len(missing) - LIST_LIMIT))
-    return "\n".join(lines)
+    for s in shown:
+        who = ", ".join(f"{m.name} {m.phone or ''}".strip() for m in reporters.get(s.unit_id, []))
+        lines.append(f"• {s.name}: {who or T.LATE_NOBODY}")
+    choices = [("menu", T.HELP_MENU)]
+    if len(missing) > (page + 1) * PAGE:
+        choices.insert(0, (f"late:{page + 1}", T.MORE))
+    turn.goto("menu", "late", {})
+    turn.ask(Question("\n".join(lines), choices, free=False), nav=False, main_menu=True)
+    return True

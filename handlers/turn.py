@@ -39,7 +39,13 @@ class Turn:
 
     @property
     def fctx(self) -> FieldContext:
-        return FieldContext(self.today, self.catalog, self.rules)
+        return FieldContext(
+            self.today,
+            self.catalog,
+            self.rules,
+            self.state.get("tp", 0),
+            tuple(self.state.get("ft", ())),
+        )
 
     def say(self, text: str) -> None:
         """A line to send before the next question (kept in the same message)."""

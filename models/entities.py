@@ -29,6 +29,9 @@ class Unit(Model):
     path = fields.CharField(max_length=512, default="/", db_index=True)
     depth = fields.SmallIntField(default=0)
     reports = fields.BooleanField(default=True)
+    # Where a cell's work usually happens ("bản Nà Khum"): the place a report takes unless the
+    # reporter says otherwise.
+    locality = fields.CharField(max_length=200, default="", db_default="")
     active = fields.BooleanField(default=True)
     position = fields.IntField(default=0)
     created_at = fields.DatetimeField(auto_now_add=True)
@@ -129,6 +132,8 @@ class ActivityKind(Model):
     code = fields.CharField(max_length=32, unique=True)
     name = fields.CharField(max_length=120)
     fields_spec: fields.Field[list[dict[str, Any]]] = fields.JSONField(default=list)
+    # Short words a reporter may use for the kind in a one-line report ("pt", "loa").
+    aliases: fields.Field[list[str]] = fields.JSONField(default=list, db_default=[])
     position = fields.IntField(default=0)
     active = fields.BooleanField(default=True)
 

@@ -10,7 +10,7 @@ from typing import Any
 
 from tortoise import connections
 
-from models.entities import Identity, Member, Period, Unit
+from models.entities import Activity, Identity, Member, Period, Unit
 from models.periods import end_of_day_utc
 
 
@@ -210,3 +210,29 @@ async def save_state(identity: Identity, now: datetime) -> None:
             identity.id,
         ],
     )
+
+
+async def recent_activity(unit_id: int, kind_id: int | None = None) -> Activity | None:
+    """The unit's latest report (of a kind), for "như lần trước"."""
+    query = Activity.filter(unit_id=unit_id, deleted_at=None)
+    if kind_id is not None:
+        query = query.filter(kind_id=kind_id)
+    return await query.order_by("-activity_date", "-id").first()
+
+
+async def recent_topics(unit_id: int, reports: int = 10, limit: int = 5) -> list[str]:
+    """The topics of the unit's last reports, the most used first: what it is likely to pick."""
+    rows = (
+        await Activity.filter(unit_id=unit_id, deleted_at=None)
+        .order_by("-id")
+        .limit(reports)
+        .values_list("data", flat=True)
+    )
+    counts: dict[str, int] = {}
+    for data in rows:
+        topics = data.get("topics") if isinstance(data, dict) else None
+        code: Any
+        for code in topics if isinstance(topics, list) else []:
+            if isinstance(code, str):
+                counts[code] = counts.get(code, 0) + 1
+    return sorted(counts, key=lambda c: -counts[c])[:limit]

@@ -10,7 +10,13 @@ def child_path(parent: Unit | None, unit_id: int) -> str:
 
 
 async def add_unit(
-    code: str, name: str, parent: Unit | None = None, *, level: str = "", reports: bool = True
+    code: str,
+    name: str,
+    parent: Unit | None = None,
+    *,
+    level: str = "",
+    reports: bool = True,
+    locality: str = "",
 ) -> Unit:
     """A new unit under `parent` (or a root), with its path and depth."""
     unit = await Unit.create(
@@ -19,6 +25,7 @@ async def add_unit(
         level=level,
         parent=parent,
         reports=reports,
+        locality=locality,
         depth=parent.depth + 1 if parent else 0,
     )
     unit.path = child_path(parent, unit.id)

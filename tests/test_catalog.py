@@ -80,7 +80,7 @@ async def test_admin_adds_a_kind_in_excel_and_reporters_use_it(
     await chat.send("Chuyển đổi số")
     await chat.send("bo qua")
     await chat.send("luu")
-    assert "Đã lưu báo cáo Tin, bài" in chat.text
+    assert "(Tin, bài, tháng 11/2026)" in chat.text
     a = await Activity.get().select_related("kind")
     assert a.kind.code == "tin_bai"
     assert a.data == {
@@ -107,9 +107,9 @@ async def test_a_wrong_catalogue_changes_nothing(db: str, tmp_path: Path) -> Non
     report = result.report()
     assert not result.ok
     for expected in [
-        "CauHoi dòng 21: kiểu “ngày mai” không rõ",
-        "CauHoi dòng 22: cần 0 ≤ tối thiểu ≤ tối đa",
-        "CauHoi dòng 23: câu “chọn” cần ít nhất 2 lựa chọn",
+        "CauHoi dòng 20: kiểu “ngày mai” không rõ",
+        "CauHoi dòng 21: cần 0 ≤ tối thiểu ≤ tối đa",
+        "CauHoi dòng 22: câu “chọn” cần ít nhất 2 lựa chọn",
         "LoaiHoatDong dòng 5: mã loại chỉ gồm chữ thường",
         "LoaiHoatDong dòng 5: tên loại trống",
         "LoaiHoatDong dòng 5: cột Thứ tự phải là số nguyên",

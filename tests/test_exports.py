@@ -85,13 +85,13 @@ async def october_with_every_status(world: World) -> tuple[Period, Unit]:
                  sessions=3, minutes=90, place="Cụm loa bản Một", note=HYPERLINK,
                  photos=["ab" * 32])  # fmt: skip
     await report(one, world.reporter, "co_dong", date(2026, 10, 12), date(2026, 11, 3),
-                 form="Băng rôn", quantity=4, place=PIN)  # fmt: skip
+                 forms={"Băng rôn": 4}, place=PIN)  # fmt: skip
     await report(two, world.other_reporter, "phat_thanh", date(2026, 10, 20), date(2026, 11, 7),
                  sessions=2, minutes=45, place="-Đầu bản", note=AT_SUM)  # fmt: skip
     await report(two, world.other_reporter, "hoi_hop", date(2026, 10, 25), date(2026, 11, 7),
                  form="Họp thôn/bản", attendees=30, minutes=60)  # fmt: skip
     await report(two, world.other_reporter, "co_dong", date(2026, 10, 26), date(2026, 11, 7),
-                 form="Khẩu hiệu", quantity=6, place="+ Ngã ba")  # fmt: skip
+                 forms={"Khẩu hiệu": 6}, place="+ Ngã ba")  # fmt: skip
     deleted = await report(one, world.reporter, "phat_thanh", date(2026, 10, 5),
                            date(2026, 10, 6), sessions=100, minutes=1000, place="x")  # fmt: skip
     await Activity.filter(id=deleted.id).update(deleted_at=vn(date(2026, 10, 7)))
@@ -228,8 +228,10 @@ async def test_a_period_with_every_status_as_libreoffice_computes_it(
     assert notes["Chi bộ bản Một"][4] == "03/10/2026"
     assert notes["Chi bộ bản Một"][-1] == "abababababab"
     # A place sent as a pin reads as coordinates; a typed one as typed.
-    places = [r[7] for r in sheets["Cổ động trực quan"][3:]]
+    places = [r[6] for r in sheets["Cổ động trực quan"][3:]]
     assert places == ["Vị trí 22.35678, 103.82346", "+ Ngã ba"]
+    # Several forms in one report, each with its quantity.
+    assert [r[5] for r in sheets["Cổ động trực quan"][3:]] == ["Băng rôn: 4", "Khẩu hiệu: 6"]
 
     missing = sheets["Chưa báo cáo"]
     assert missing[3] == ["1", "Đảng ủy xã Nà Giả", "Chi bộ bản Bốn", "Hoàng Văn Bốn",

@@ -173,7 +173,7 @@ async def test_a_stranger_learns_how_to_join_and_nothing_else_is_kept(
 ) -> None:
     user = FakeUser(tg.server, 5003, "Lạ")
     wrong = await tg.send(user, user.text("ZZZZ2345"))
-    assert wrong[0].text == T.BAD_INVITE
+    assert wrong[0].text == T.BAD_INVITE.format(code="ZZZZ2345")
     assert wrong[0].markup["keyboard"][0][0]["request_contact"] is True
     photo = await tg.send(user, user.photo(JPEG))
     assert T.STRANGER in photo[0].text
@@ -200,15 +200,14 @@ async def test_broadcast_report_by_buttons_with_a_photo(
     await tg.say(user, "90")
     assert "Nội dung tuyên truyền" in await tg.press(user, "Nghị quyết Đại hội")
     await tg.press(user, "Xong")
-    await tg.say(user, "Cụm loa bản Một")
     # The persistent keyboard in the middle of a report is a command, never an answer.
     assert "đang làm dở" in await tg.say(user, T.TG_MENU_BUTTON)
-    await tg.press(user, "Bỏ qua")
+    assert "Kiểm tra báo cáo Phát thanh loa" in await tg.say(user, "Cụm loa bản Một")
+    # The photo goes with the summary: no step of its own.
     assert "Đã nhận 1 ảnh" in _text(await tg.send(user, user.photo(JPEG)))
-    assert "Kiểm tra lại báo cáo Phát thanh loa" in await tg.press(user, "Xong")
-    calls = await tg.send(user, user.press("Lưu báo cáo"))
+    calls = await tg.send(user, user.press("Lưu"))
     saved = _text(calls)
-    assert "Mã báo cáo: BC-" in saved
+    assert "Đã lưu BC-" in saved
 
     activity = await Activity.get().select_related("kind", "unit")
     assert activity.kind.code == "phat_thanh" and activity.channel == "telegram"
@@ -221,8 +220,8 @@ async def test_broadcast_report_by_buttons_with_a_photo(
     media = await Media.get(sha256=sha)
     assert (tg.channel.engine.media_dir / media.path).read_bytes() == JPEG
     # Each press was answered, and its reply starts with the choice (a press shows nothing).
-    assert len(tg.server.called("answerCallbackQuery")) == 7
-    assert calls[0].text.startswith(T.TG_PRESSED.format(label=T.SAVE) + "\n\nĐã lưu báo cáo")
+    assert len(tg.server.called("answerCallbackQuery")) == 5
+    assert calls[0].text.startswith(T.TG_PRESSED.format(label=T.SAVE) + "\n\nĐã lưu BC-")
     assert not tg.server.called("editMessageText")
     # After the save the menu keyboard rides on the receipt, the menu on its own message.
     assert calls[0].markup["keyboard"][0][0]["text"] == T.TG_MENU_BUTTON
@@ -236,19 +235,22 @@ async def test_poster_report_with_a_pin_and_a_photo_sent_as_file(tg: Harness, wo
     await tg.press(user, "Hôm qua")
     # A pin before the step that asks for it changes nothing.
     assert T.LOCATION_NOT_NOW in _text(await tg.send(user, user.location(22.35, 103.82)))
-    await tg.press(user, "Băng rôn")
-    assert T.PLACE_HINT in await tg.say(user, "5")
+    assert "Bao nhiêu băng rôn?" in await tg.press(user, "Băng rôn")
+    assert "Đã ghi: 5 băng rôn" in await tg.say(user, "5")
+    await tg.press(user, "Khẩu hiệu")
+    await tg.say(user, "2 cái")
+    assert T.PLACE_HINT in await tg.press(user, "Xong")
     pinned = _text(await tg.send(user, user.location(22.356781234, 103.823456789)))
     assert T.PLACE_RECEIVED in pinned and "Nội dung tuyên truyền" in pinned
+    await tg.press(user, "Chủ đề khác")  # the rest of the catalogue, five at a time
     await tg.press(user, "Búa liềm")
     await tg.press(user, "Xong")
     received = await tg.send(user, user.document(PNG, "image/png", "bang-ron.png"))
     assert "Đã nhận 1 ảnh" in _text(received)
-    await tg.press(user, "Xong")
-    assert "Mã báo cáo" in await tg.press(user, "Lưu báo cáo")
+    assert "Đã lưu BC-" in await tg.press(user, "Lưu")
     activity = await Activity.get().select_related("kind")
     assert activity.kind.code == "co_dong"
-    assert activity.data["form"] == "Băng rôn" and activity.data["quantity"] == 5
+    assert activity.data["forms"] == {"Băng rôn": 5, "Khẩu hiệu": 2}
     assert activity.data["place"] == {"lat": 22.356781, "lon": 103.823457}
     assert str(activity.activity_date) == "2026-11-19"
     media = await Media.get()
@@ -264,13 +266,13 @@ async def test_meeting_report_and_a_repeated_photo(tg: Harness, world: World) ->
     await tg.press(user, "Sinh hoạt chi bộ")
     await tg.say(user, "25")
     await tg.say(user, "60")
+    await tg.press(user, "Chủ đề khác")
     await tg.press(user, "Học tập và làm theo")
     await tg.press(user, "Xong")
     await tg.send(user, user.photo(JPEG))
     again = _text(await tg.send(user, user.photo(JPEG)))
     assert T.PHOTO_DUPLICATE in again
-    await tg.press(user, "Xong")
-    await tg.press(user, "Lưu báo cáo")
+    await tg.press(user, "Lưu")
     activity = await Activity.get().select_related("kind")
     assert activity.kind.code == "hoi_hop"
     assert activity.data["attendees"] == 25 and activity.data["topics"] == ["hcm"]
@@ -322,9 +324,7 @@ async def save_a_broadcast_report(tg: Harness, user: FakeUser) -> None:
     await tg.press(user, "Nghị quyết Đại hội")
     await tg.press(user, "Xong")
     await tg.say(user, "Loa trung tâm")
-    await tg.press(user, "Bỏ qua")  # the note
-    await tg.press(user, "Bỏ qua")  # the photos
-    assert "Mã báo cáo" in await tg.press(user, "Lưu báo cáo")
+    assert "Đã lưu BC-" in await tg.press(user, "Lưu")
 
 
 async def test_a_stale_button_changes_nothing(tg: Harness, world: World) -> None:
@@ -338,9 +338,9 @@ async def test_a_stale_button_changes_nothing(tg: Harness, world: World) -> None
     text = _text(await tg.send(user, user.press("Hôm qua", old_date_question)))
     assert text.startswith(T.STALE_BUTTON) and "Tổng thời lượng" in text
     after = await identity(user)
-    assert (after.step, after.state["i"], after.state["values"]) == (
+    assert (after.step, after.state["key"], after.state["values"]) == (
         before.step,
-        before.state["i"],
+        before.state["key"],
         before.state["values"],
     )
     assert after.state["values"]["date"] == "2026-11-20"
@@ -372,7 +372,7 @@ async def test_a_repeated_message_or_press_is_handled_once(
     again += await tg.send(user, {k: v for k, v in press.items() if k != "update_id"})
     assert again == []
     ident = await identity(user)
-    assert ident.state["i"] == 2 and ident.state["values"]["sessions"] == 3
+    assert ident.state["key"] == "minutes" and ident.state["values"]["sessions"] == 3
     assert sum(m.startswith("cb:") for m in ident.recent_messages) == 2
     await tg.channel.stop()
 

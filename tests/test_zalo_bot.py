@@ -140,13 +140,13 @@ async def test_a_stranger_registers_by_sending_the_invite_code(zb: Harness, worl
     invite = await issue_invite(world.other_reporter, zb.channel.engine.clock(), 30)
     user = FakeZaloUser(zb.server, "1001", "a1b2c3d4e5f6", "Giả")
     assert await zb.say(user, "Tôi muốn báo cáo") == T.STRANGER
-    assert await zb.say(user, "ZZZZ2345") == T.BAD_INVITE
+    assert await zb.say(user, "ZZZZ2345") == T.BAD_INVITE.format(code="ZZZZ2345")
     calls = await zb.send(user, user.text(invite.code.lower()))
     welcome = calls[0].text
     assert "Chào Tòng Thị Giả!" in welcome
     # The menu is a numbered list with how to answer: Zalo bots have no buttons.
     assert "\n1. Phát thanh loa\n2. Cổ động trực quan\n" in welcome
-    assert "Trả lời một số từ 1 đến 6, hoặc gõ tên mục." in welcome
+    assert "Trả lời một số từ 1 đến 7, hoặc gõ tên mục." in welcome
     assert all(c.bot_id == "1001" for c in calls)
     ident = await identity(user)
     assert ident.member_id == world.other_reporter.id and ident.display_name == "Giả"
@@ -170,46 +170,41 @@ BROADCAST_BY_NUMBERS: list[tuple[str | bytes, str]] = [
     ("1", "Phát bao nhiêu buổi"),
     ("3", "Tổng thời lượng"),
     ("90", "chủ đề nào"),
-    ("1, 6", "Phát ở đâu"),
-    ("Cụm loa bản Một", "Ghi chú"),
-    ("1", "Gửi ảnh"),
+    ("1, 3", "Phát ở đâu"),
+    ("Cụm loa bản Một", "Kiểm tra báo cáo Phát thanh loa"),
     (JPEG, "Đã nhận 1 ảnh"),
-    ("1", "Kiểm tra lại báo cáo Phát thanh loa"),
-    ("1", "Mã báo cáo: BC-"),
+    ("1", "Đã lưu BC-"),
 ]
 BROADCAST_BY_LABELS: list[tuple[str | bytes, str]] = [
     ("phat thanh loa", "Phát thanh ngày nào?"),
     ("hom nay", "Phát bao nhiêu buổi"),
     ("3 buoi", "Tổng thời lượng"),
-    ("90 phut", "chủ đề nào"),
+    ("1 tieng ruoi", "chủ đề nào"),
     ("nghi quyet dai hoi", "Phát ở đâu"),
-    ("Cụm loa bản Một", "Ghi chú"),
-    ("bo qua", "Gửi ảnh"),
+    ("Cụm loa bản Một", "Kiểm tra báo cáo Phát thanh loa"),
     (JPEG, "Đã nhận 1 ảnh"),
-    ("xong", "Kiểm tra lại báo cáo Phát thanh loa"),
-    ("luu bao cao", "Mã báo cáo: BC-"),
+    ("luu bao cao", "Đã lưu BC-"),
 ]
 POSTER_BY_NUMBERS: list[tuple[str | bytes, str]] = [
     ("2", "ngày nào"),
-    ("2", "Hình thức"),
-    ("2", "Số lượng"),
+    ("2", "Treo, dán gì"),
+    ("2", "Bao nhiêu băng rôn"),
+    ("5", "Đã ghi: 5 băng rôn"),
     ("5", "ở đâu"),
     ("Nhà văn hóa bản Một", "chủ đề nào"),
-    ("7", "Gửi ảnh"),
+    ("6", "Giải Búa liềm vàng"),
+    ("2", "Kiểm tra báo cáo Cổ động trực quan"),
     (PNG, "Đã nhận 1 ảnh"),
-    ("1", "Kiểm tra lại báo cáo Cổ động trực quan"),
-    ("1", "Mã báo cáo: BC-"),
+    ("1", "Đã lưu BC-"),
 ]
 POSTER_BY_LABELS: list[tuple[str | bytes, str]] = [
     ("co dong truc quan", "ngày nào"),
-    ("hom qua", "Hình thức"),
-    ("bang ron", "Số lượng"),
-    ("5", "ở đâu"),
+    ("hom qua", "Treo, dán gì"),
+    ("5 bang ron", "ở đâu"),
     ("Nha van hoa ban Mot", "chủ đề nào"),
-    ("bua liem", "Gửi ảnh"),
+    ("bua liem", "Kiểm tra báo cáo Cổ động trực quan"),
     (PNG, "Đã nhận 1 ảnh"),
-    ("xong", "Kiểm tra lại báo cáo Cổ động trực quan"),
-    ("luu bao cao", "Mã báo cáo: BC-"),
+    ("luu bao cao", "Đã lưu BC-"),
 ]
 MEETING_BY_NUMBERS: list[tuple[str | bytes, str]] = [
     ("3", "ngày nào"),
@@ -217,23 +212,22 @@ MEETING_BY_NUMBERS: list[tuple[str | bytes, str]] = [
     ("1", "người dự"),
     ("25", "bao nhiêu phút"),
     ("60", "chủ đề nào"),
-    ("6", "Gửi ảnh"),
-    ("1", "Kiểm tra lại báo cáo Hội họp"),
-    ("1", "Mã báo cáo: BC-"),
+    ("6", "Học tập và làm theo"),
+    ("1", "Kiểm tra báo cáo Hội họp"),
+    ("1", "Đã lưu BC-"),
 ]
 MEETING_BY_LABELS: list[tuple[str | bytes, str]] = [
     ("hoi hop sinh hoat", "ngày nào"),
     ("hom nay", "Hình thức"),
     ("sinh hoat chi bo", "người dự"),
     ("25 nguoi", "bao nhiêu phút"),
-    ("60", "chủ đề nào"),
-    ("hoc tap va lam theo", "Gửi ảnh"),
-    ("bo qua", "Kiểm tra lại báo cáo Hội họp"),
-    ("luu", "Mã báo cáo: BC-"),
+    ("1 tieng", "chủ đề nào"),
+    ("hoc tap va lam theo", "Kiểm tra báo cáo Hội họp"),
+    ("luu", "Đã lưu BC-"),
 ]
 EXPECTED = {
     "phat_thanh": {"sessions": 3, "minutes": 90, "place": "Cụm loa bản Một"},
-    "co_dong": {"form": "Băng rôn", "quantity": 5, "topics": ["bua_liem"]},
+    "co_dong": {"forms": {"Băng rôn": 5}, "topics": ["bua_liem"]},
     "hoi_hop": {"form": "Sinh hoạt chi bộ", "attendees": 25, "minutes": 60, "topics": ["hcm"]},
 }
 
@@ -288,7 +282,7 @@ async def test_a_report_by_numbers_or_by_labels(
     assert T.TOPICS_HINT in topics and "Trả lời" not in topics
 
 
-@pytest.mark.parametrize("answers", [["4", "1"], ["khong phat sinh", "xac nhan"]])
+@pytest.mark.parametrize("answers", [["5", "1"], ["khong phat sinh", "xac nhan"]])
 async def test_a_nil_report(zb: Harness, world: World, answers: list[str]) -> None:
     user = await member_user(zb.server, world)
     await zb.say(user, "menu")
@@ -361,7 +355,7 @@ async def test_a_repeated_message_is_handled_once(
     zb = await start_channel(engine, server)
     assert await zb.send(user, typed) == []
     ident = await identity(user)
-    assert ident.state["values"]["date"] == "2026-11-20" and ident.state["i"] == 1
+    assert ident.state["values"]["date"] == "2026-11-20" and ident.state["key"] == "sessions"
     assert ident.recent_messages.count(typed["message"]["message_id"]) == 1
     await zb.channel.stop()
 
@@ -496,7 +490,7 @@ async def test_a_report_on_zalo_is_untouched_by_messages_on_telegram(
     await telegram.send("khong phat sinh")
     for answer in ("45", "1", "Loa bản Một", "bo qua", "bo qua"):
         await zb.say(user, answer)
-    assert "Mã báo cáo: BC-" in await zb.say(user, "luu bao cao")
+    assert "Đã lưu BC-" in await zb.say(user, "luu bao cao")
     activity = await Activity.get().select_related("kind")
     assert activity.kind.code == "phat_thanh" and activity.channel == "zalo_bot"
     assert activity.data["sessions"] == 3 and activity.data["minutes"] == 45
