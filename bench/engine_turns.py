@@ -35,7 +35,7 @@ from models import Identity, Member
 from models.periods import ReportRules
 from models.tree import add_unit
 
-SCRIPT = ["1", "hom nay", "3 buoi", "90", "1, 6", "Cụm loa trung tâm", "bo qua", "bo qua", "1"]
+SCRIPT = ["1", "hom nay", "3 buoi", "90", "1, 3", "Cụm loa trung tâm", "1"]
 
 
 async def seed(n: int) -> list[str]:

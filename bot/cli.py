@@ -109,7 +109,10 @@ async def cmd_run(settings: Settings, args: argparse.Namespace) -> None:
             if result.created:
                 print("Chưa cấu hình kênh nào (.env): chạy bản demo trên dòng lệnh.")
             _print_demo(await demo_invites(utcnow()))
-            print("Gõ câu trả lời rồi Enter; /help để xem hướng dẫn; Ctrl-D để thoát.\n")
+            print(
+                "Gõ câu trả lời rồi Enter; ? để xem hướng dẫn; /anh đường/dẫn/ảnh.jpg để gửi ảnh;"
+                " Ctrl-C hoặc Ctrl-D để thoát.\n"
+            )
             await _console(settings, DEMO_PHONE, False, reminders=True)
             return
         from bot.app import serve
@@ -349,6 +352,9 @@ def build_parser() -> argparse.ArgumentParser:
     exp.add_argument(
         "-o", "--output", required=True, metavar="FILE.xlsx", help="tệp ghi ra / output file"
     )
+    # `baocao CMD --help` opens with what the command does, as `baocao --help` lists it.
+    for action in sub._choices_actions:
+        sub.choices[action.dest].description = action.help
     return parser
 
 

@@ -21,7 +21,7 @@ DONE = "__done"
 MORE = "__more"
 OTHER_TOPIC = "khac"  # the catalogue's "other" topic: asks what it was
 TOPIC_PAGE = 5  # topics shown at once: a list a small screen shows whole
-TOPIC_LABEL_MAX = 38
+TOPIC_LABEL_MAX = 30
 Field = dict[str, Any]
 DONE_WORDS = {"xong", "het", "ok", "roi", "du roi", "xong roi"}
 
@@ -253,7 +253,7 @@ def show(f: Field, value: Any, catalog: Catalog, *, brief: bool = False) -> str:
     if kind == "topics":
         names = [catalog.topic_name(c) for c in value]
         if brief:
-            names = [short(n, 30) for n in names[:2]] + ([f"+{len(names) - 2}"] * (len(names) > 2))
+            names = [short(n, 26) for n in names[:2]] + ([f"+{len(names) - 2}"] * (len(names) > 2))
         return "; ".join(names)
     if kind == "photos":
         return f"{len(value)} ảnh"

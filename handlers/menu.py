@@ -21,9 +21,7 @@ REPEAT_RE = re.compile(r"^(?:nhu|giong|lap lai)\s+(?:lan|hom)\s+truoc\b\s*(.*)$"
 HELP_PAGE = "help:"
 
 
-def show(turn: Turn, note: str | None = None) -> None:
-    if note:
-        turn.say(note)
+def main_choices(turn: Turn) -> list[tuple[str, str]]:
     choices: list[tuple[str, str]] = []
     if turn.unit.reports:
         choices += [(f"k:{k.code}", k.name) for k in turn.catalog.menu_kinds]
@@ -31,8 +29,16 @@ def show(turn: Turn, note: str | None = None) -> None:
     if turn.member.role != Role.REPORTER:
         choices += [("late", T.MENU_LATE), ("export", T.MENU_EXPORT)]
     choices.append(("help", T.MENU_HELP))
+    return choices
+
+
+def show(turn: Turn, note: str | None = None) -> None:
+    if note:
+        turn.say(note)
+    choices = main_choices(turn)
     turn.goto("menu", "main", {})
-    text = T.MAIN_MENU if turn.unit.reports else T.MAIN_MENU_SHORT
+    # After a receipt or a notice the long invitation would not fit one small screen.
+    text = T.MAIN_MENU if turn.unit.reports and not turn.notes else T.MAIN_MENU_SHORT
     turn.ask(Question(text, choices, free=False), nav=False, main_menu=True)
 
 
@@ -41,8 +47,11 @@ def show_help(turn: Turn, page: int = 0) -> None:
     page = page % len(pages)
     choices = [(f"{HELP_PAGE}{page + 1}", T.HELP_MORE)] if page + 1 < len(pages) else []
     choices.append(("menu", T.HELP_MENU))
+    text = pages[page]
+    if turn.inc.channel == "console" and page == len(pages) - 1:
+        text += "\n" + T.CONSOLE_HELP
     turn.goto("menu", "help", {})
-    turn.ask(Question(pages[page], choices, free=False), nav=False, main_menu=True)
+    turn.ask(Question(text, choices, free=False), nav=False, main_menu=True)
 
 
 def ask_kind(turn: Turn) -> None:
@@ -90,7 +99,7 @@ async def on_text(turn: Turn, text: str) -> None:
     folded = fold(text).strip(" .!?")
     said = " ".join(words(text))
     if turn.unit.reports:
-        m = REPEAT_RE.match(said)
+        m = REPEAT_RE.match(folded)
         if m:
             await _repeat(turn, m.group(1))
             return
@@ -108,6 +117,12 @@ async def on_text(turn: Turn, text: str) -> None:
         if index is not None:
             await on_value(turn, q["c"][index][0])
             return
+    # On a page of help or of late units the main menu's words still work (not its numbers).
+    choices = main_choices(turn)
+    index = match_choice(text, [label for _, label in choices], numbered=0)
+    if index is not None and turn.step != "main":
+        await on_value(turn, choices[index][0])
+        return
     show(turn, None if folded in GREETINGS else T.NOT_A_CHOICE)
 
 

@@ -58,11 +58,16 @@ class Reply:
     # Slow work (an export) to run after this reply is sent, outside the turn's transaction;
     # the adapter sends what it returns. The reply itself is the "please wait" notice.
     then: Callable[[], Awaitable[list[Reply]]] | None = None
+    # The same question again after a mistake: text-only channels leave out the list, which the
+    # reporter has just read (buttons stay where a channel has them).
+    brief: bool = False
 
     def numbered(self) -> str:
         """Text with the choices as a numbered list, for channels without buttons."""
         if not self.choices:
             return self.text
+        if self.brief:
+            return "\n".join(filter(None, [self.text, self.nav_words]))
         lines = [self.text, ""]
         lines += [f"{i}. {c.label}" for i, c in enumerate(self.options, 1)]
         if self.nav_words:

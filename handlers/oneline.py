@@ -115,11 +115,11 @@ def _phrase_re(phrase_words: list[str]) -> re.Pattern[str]:
 
 
 def find_kind(folded: str, catalog: Catalog) -> tuple[KindInfo, int, int] | None:
-    """The kind named in the text (the longest name or alias found), else one whose forms are
+    """The kind named in the text (the first name or alias found), else one whose forms are
     named ("3 băng rôn" is a visual-propaganda report). The span returned is what to take out
     of the text: empty where the words must stay, as a form's name or as part of the place
-    (a one-word alias such as "loa" counts as the kind's name only at the start)."""
-    best: tuple[int, int, KindInfo, int, int] | None = None  # (priority, length, kind, span)
+    (a one-word alias such as "loa" is the kind's name only at the start: "cụm loa" is a place)."""
+    found: list[tuple[int, int, int, KindInfo]] = []  # (priority, start, end, kind)
     for kind in catalog.menu_kinds:
         names = [(2, kind.name), *((2, a) for a in kind.aliases)]
         for f in kind.fields:
@@ -127,20 +127,31 @@ def find_kind(folded: str, catalog: Catalog) -> tuple[KindInfo, int, int] | None
                 names += [(1, o) for o in f.get("options", [])]
         for priority, name in names:
             ws = parsing.words(name)
-            if not ws:
-                continue
-            m = _phrase_re(ws).search(folded)
-            if m and (best is None or (priority, len(m.group())) > best[:2]):
-                best = (priority, len(m.group()), kind, m.start(), m.end())
-    if best is None:
+            m = _phrase_re(ws).search(folded) if ws else None
+            if m:
+                found.append((priority, m.start(), m.end(), kind))
+    if not found:
         return None
-    priority, _, kind, start, end = best
-    one_word = " " not in folded[start:end].strip()
-    at_start = not parsing.words(folded[:start]) or parsing.words(folded[:start]) == ["bao", "cao"]
-    named = parsing.words(kind.name) == parsing.words(folded[start:end])
-    if priority == 2 and (named or not one_word or at_start):
-        return kind, start, end
-    return kind, end, end
+    top = max(p for p, *_ in found)
+    first = min((f for f in found if f[0] == top), key=lambda f: (f[1], -(f[2] - f[1])))
+    kind = first[3]
+    if top < 2:  # found by one of its forms: the words stay, they are the form
+        return kind, first[2], first[2]
+    taken = [
+        f
+        for f in found
+        if f[3] is kind and f[0] == 2 and _is_the_kinds_name(folded, f[1], f[2], kind)
+    ]
+    if not taken:
+        return kind, first[2], first[2]
+    best = max(taken, key=lambda f: f[2] - f[1])
+    return kind, best[1], best[2]
+
+
+def _is_the_kinds_name(folded: str, start: int, end: int, kind: KindInfo) -> bool:
+    said = parsing.words(folded[start:end])
+    before = parsing.words(folded[:start])
+    return said == parsing.words(kind.name) or len(said) > 1 or before in ([], ["bao", "cao"])
 
 
 def looks_like_report(text: str, catalog: Catalog) -> bool:
@@ -280,8 +291,8 @@ def _read_forms(t: _Text, kind: KindInfo, reading: Reading) -> None:
 
 def _read_option_words(t: _Text, f: dict[str, Any], reading: Reading) -> None:
     """An option named by two of its words ("họp chi bộ" for "Sinh hoạt chi bộ"), where no
-    other option has those words."""
-    view = t.view
+    other option has those words. The kind's own word may be one of them ("họp thôn")."""
+    view = t.folded
     tokens = parsing.words(view)
     option_words = [parsing.words(o) for o in f["options"]]
     for i in range(len(tokens) - 1):

@@ -289,7 +289,10 @@ def _answer_follow(turn: Turn, f: F.Field, text: str) -> None:
 async def on_value(turn: Turn, value: str) -> None:
     if turn.step == "field":
         f = _field(turn)
-        if f is None or turn.state.get("follow"):
+        if f is None:  # the kind was changed under the draft
+            ask_field(turn)
+            return
+        if turn.state.get("follow"):
             turn.say(T.NOT_A_CHOICE)
             ask_field(turn)
             return
@@ -331,6 +334,9 @@ async def on_text(turn: Turn, text: str) -> None:
         await _summary_text(turn, text)
         return
     f = _field(turn) if turn.step == "field" else None
+    if turn.step == "field" and f is None:  # the kind was changed under the draft
+        ask_field(turn)
+        return
     if f is not None and turn.state.get("follow"):
         _answer_follow(turn, f, text)
         return

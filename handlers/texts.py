@@ -28,7 +28,7 @@ REQUIRED = "Mục này cần trả lời, không bỏ qua được."
 TEXT_TOO_LONG = "Nội dung quá dài ({length} ký tự, tối đa {max}). Hãy viết ngắn hơn."
 CHOICE_OUT_OF_RANGE = "Chỉ có các số từ 1 đến {n}."
 PICK_SOMETHING = "Hãy chọn ít nhất một mục."
-UNKNOWN_CHOICE_PART = "Chưa hiểu “{part}”. Hãy gõ số thứ tự, ví dụ: 1, 3"
+UNKNOWN_CHOICE_PART = "Chưa hiểu “{part}”. Hãy gõ số theo danh sách, ví dụ: 1, 3"
 NOT_A_CHOICE = "Chưa hiểu. Hãy gõ số hoặc tên một mục."
 
 # -- navigation ------------------------------------------------------------------------------
@@ -78,12 +78,15 @@ HELP_PAGES = [
     "• hop chi bo 14/11 25 nguoi 1 tieng ruoi\n"
     "Bot hỏi thêm mục còn thiếu, rồi cho xem lại trước khi lưu.",
     "• “Như lần trước”: chép báo cáo gần nhất, ngày hôm nay.\n"
-    "• Hoặc chọn loại hoạt động rồi trả lời từng câu.\n"
+    "• Hoặc chọn loại hoạt động, trả lời từng câu.\n"
     "• “quay lại”: sửa câu trước; “hủy”: bỏ báo cáo đang làm.\n"
     "• Kỳ này không có hoạt động: “Không phát sinh”.\n"
     "• Xem, sửa, xóa: “Báo cáo của tôi”.",
 ]
 HELP = HELP_PAGES[0]
+CONSOLE_HELP = "• Gửi ảnh: /anh đường/dẫn/ảnh.jpg"
+CONSOLE_NO_FILE = "Không thấy tệp {path}. Gõ: /anh đường/dẫn/ảnh.jpg"
+CONSOLE_NOT_IMAGE = "Tệp {name} không phải ảnh (JPEG, PNG, GIF, WebP), bot không nhận."
 HELP_MORE = "Xem tiếp"
 HELP_MENU = "☰ Menu chính"
 
@@ -105,7 +108,7 @@ ROLE_NAMES = {"reporter": "người báo cáo", "supervisor": "cán bộ theo d�
 # -- reports ---------------------------------------------------------------------------------
 ASK_PREFIX = "{kind} · câu {n}/{total}\n"
 OPTIONAL_HINT = " (không bắt buộc)"
-TOPICS_HINT = "Gõ số các chủ đề, ví dụ: 1, 3."
+TOPICS_HINT = "Gõ số, ví dụ: 1, 3."
 TOPICS_PICKED = "Đã chọn: {topics}. Chọn thêm hoặc Xong."
 MORE_TOPICS = "Chủ đề khác"
 OTHER_TOPIC = "Khác (ghi rõ)"
@@ -123,14 +126,14 @@ PLACE_RECEIVED = "Đã nhận vị trí."
 LOCATION_NOT_NOW = "Bước này chưa cần vị trí. Hãy trả lời câu hỏi:"
 BAD_LOCATION = "Vị trí này không đọc được. Hãy gửi lại vị trí, hoặc gõ tên nơi."
 SUMMARY = "Kiểm tra báo cáo {kind}:"
-SUMMARY_ADD_BOTH = "Gửi ảnh, gõ ghi chú nếu cần, rồi chọn Lưu."
+SUMMARY_ADD_BOTH = "Gửi ảnh, ghi chú nếu cần, rồi chọn Lưu."
 SUMMARY_ADD_PHOTO = "Gửi ảnh nếu có, rồi chọn Lưu."
 SUMMARY_MORE = "Gửi thêm, hoặc chọn Lưu."
 NOTE_SAVED = "Đã ghi chú."
 KIND_GONE = "Loại báo cáo này không còn dùng nữa. Không có gì được lưu."
 KIND_CHANGED = "Câu hỏi của loại báo cáo này vừa được đổi. Mời trả lời tiếp:"
 SUMMARY_NOT_UNDERSTOOD = "Chưa hiểu. Chọn Lưu, Sửa, hoặc gõ Hủy."
-COPIED_FROM = "Chép từ {receipt}, ngày mới {date}."
+COPIED_FROM = "Chép từ {receipt}."
 TWO_DATES = "Có hai ngày khác nhau, bot chưa biết ngày nào."
 TWO_NUMBERS = "Có hai số cho {label}, bot chưa biết số nào."
 UNIT_NOT_ASKED = "“{text}”: báo cáo này không hỏi số đó, bot không ghi."
@@ -283,7 +286,7 @@ DIGEST = (
 
 # -- Zalo (what the Zalo adapters themselves show) -------------------------------------------
 ZL_ANSWER_FEW = "Trả lời {numbers} hoặc {last}."
-ZL_ANSWER_MANY = "Trả lời một số từ 1 đến {n}, hoặc gõ tên mục."
+ZL_ANSWER_MANY = "Trả lời số 1–{n} hoặc tên mục."
 ZL_PHOTO_TOO_BIG = "Ảnh quá lớn (tối đa {mb} MB), bot không nhận được. Hãy gửi ảnh nhỏ hơn."
 ZL_PHOTO_FAILED = "Chưa tải được ảnh về. Hãy gửi lại sau ít phút."
 ZL_FILE_LINK = "Tải tệp {name} tại đây (liên kết dùng được đến {until}):\n{url}"

@@ -63,6 +63,9 @@ class Turn:
         self.finished = True
 
     def ask(self, q: Question, *, nav: bool = True, main_menu: bool = False) -> None:
+        before = self.state.get("q")
+        # Asked again after a mistake: the reason and the question, not the whole list again.
+        again = bool(self.notes) and before is not None and before.get("text") == q.text
         choices = list(q.choices)
         if nav:
             choices += [(BACK, T.BACK), (CANCEL, T.CANCEL)]
@@ -75,15 +78,15 @@ class Turn:
             "n": len(q.choices),
             "num": q.numeric,
         }
-        self._emit(q.text, choices, main_menu)
+        self._emit(q.text, choices, main_menu, brief=again)
 
     def reask(self) -> None:
         q = self.state.get("q")
         if not q:
             return
-        self._emit(q["text"], q["c"], q.get("menu", False))
+        self._emit(q["text"], q["c"], q.get("menu", False), brief=bool(self.notes))
 
-    def _emit(self, text: str, choices: list[Any], main_menu: bool) -> None:
+    def _emit(self, text: str, choices: list[Any], main_menu: bool, brief: bool = False) -> None:
         body = "\n\n".join([*self.notes, text]) if self.notes else text
         self.notes = []
         self.replies.append(
@@ -94,6 +97,7 @@ class Turn:
                     for i, (value, label) in enumerate(choices)
                 ],
                 main_menu=main_menu,
+                brief=brief and len(choices) > 3,
             )
         )
 

@@ -143,7 +143,7 @@ async def test_deep_link_registers_and_shows_the_menu(tg: Harness, world: World)
     assert "Chào Tòng Thị Giả!" in welcome.text
     assert welcome.markup["keyboard"] == [[{"text": T.TG_MENU_BUTTON}, {"text": T.TG_HELP_BUTTON}]]
     assert welcome.markup["is_persistent"] is True
-    assert menu.text == T.MAIN_MENU
+    assert menu.text == T.MAIN_MENU_SHORT
     assert "Phát thanh loa" in menu.labels() and "Không phát sinh" in menu.labels()
     commands = tg.server.called("setMyCommands")[0].params["commands"]
     assert {"command": "xuatbaocao", "description": T.TG_COMMANDS["xuatbaocao"]} in commands
@@ -225,7 +225,7 @@ async def test_broadcast_report_by_buttons_with_a_photo(
     assert not tg.server.called("editMessageText")
     # After the save the menu keyboard rides on the receipt, the menu on its own message.
     assert calls[0].markup["keyboard"][0][0]["text"] == T.TG_MENU_BUTTON
-    assert calls[1].text == T.MAIN_MENU and calls[1].inline
+    assert calls[1].text == T.MAIN_MENU_SHORT and calls[1].inline
 
 
 async def test_poster_report_with_a_pin_and_a_photo_sent_as_file(tg: Harness, world: World) -> None:
@@ -594,3 +594,19 @@ async def test_baocao_run_serves_until_told_to_stop(
     await asyncio.wait_for(running, 10)
     # The update taken before the stop was answered before the process let go.
     assert server.sent(user.id)[-1].text == T.MAIN_MENU
+
+
+async def test_a_one_line_report_and_as_last_time_by_buttons(tg: Harness, world: World) -> None:
+    user = await member_user(tg.server, world)
+    await tg.say(user, "/start")
+    summary = await tg.say(user, "pt hom qua 2 buoi 1 tieng ruoi nghi quyet 21 cum loa ban Mot")
+    assert "• Tổng thời lượng: 90 phút" in summary and "• Nơi phát: cum loa ban Mot" in summary
+    # A note whose words hold "hủy" and "quay lại" inside is a note.
+    assert T.NOTE_SAVED in await tg.say(user, "nhắc bà con không chuyển tiền, quay lại sau")
+    assert "Đã lưu BC-" in await tg.press(user, "Lưu")
+    assert "Chép từ BC-000001" in await tg.press(user, T.MENU_REPEAT)
+    assert "Đã lưu BC-000002" in await tg.press(user, "Lưu")
+    first, second = await Activity.all().order_by("id")
+    assert first.data["note"] == "nhắc bà con không chuyển tiền, quay lại sau"
+    assert second.data["minutes"] == 90 and second.data["note"] is None
+    assert str(first.activity_date) == "2026-11-19" and str(second.activity_date) == "2026-11-20"

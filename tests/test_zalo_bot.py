@@ -146,7 +146,7 @@ async def test_a_stranger_registers_by_sending_the_invite_code(zb: Harness, worl
     assert "Chào Tòng Thị Giả!" in welcome
     # The menu is a numbered list with how to answer: Zalo bots have no buttons.
     assert "\n1. Phát thanh loa\n2. Cổ động trực quan\n" in welcome
-    assert "Trả lời một số từ 1 đến 7, hoặc gõ tên mục." in welcome
+    assert "Trả lời số 1–7 hoặc tên mục." in welcome
     assert all(c.bot_id == "1001" for c in calls)
     ident = await identity(user)
     assert ident.member_id == world.other_reporter.id and ident.display_name == "Giả"
@@ -681,3 +681,20 @@ async def test_baocao_run_serves_zalo_until_told_to_stop(
     stop.set()  # what SIGTERM does
     await asyncio.wait_for(running, 10)
     assert T.MAIN_MENU in server.sent(user.id)[-1].text
+
+
+async def test_a_one_line_report_and_as_last_time_typed(zb: Harness, world: World) -> None:
+    user = await member_user(zb.server, world)
+    await zb.say(user, "menu")
+    said = await zb.say(user, "3 bang ron 2 khau hieu ngay 10/11 nga ba Thuy Nguyen bua liem")
+    assert "• Hình thức, số lượng: 3 băng rôn, 2 khẩu hiệu" in said
+    assert "• Nơi treo, dán: nga ba Thuy Nguyen" in said
+    assert "Đã lưu BC-000001" in await zb.say(user, "1")
+    assert "Chép từ BC-000001" in await zb.say(user, "nhu lan truoc hom qua")
+    assert "Đã lưu BC-000002" in await zb.say(user, "luu")
+    first, second = await Activity.all().order_by("id")
+    assert first.data["forms"] == second.data["forms"] == {"Băng rôn": 3, "Khẩu hiệu": 2}
+    assert first.data["place"] == "nga ba Thuy Nguyen" and first.data["topics"] == ["bua_liem"]
+    assert str(second.activity_date) == "2026-11-19"
+    # Every message the bot sent fits one small screen.
+    assert all(len(c.text) <= 300 for c in zb.server.sent(user.id))

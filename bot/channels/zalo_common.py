@@ -34,7 +34,8 @@ def numbered(reply: Reply) -> str:
         return reply.text
     text = reply.numbered()
     # A multiple choice already says to type several numbers; "1, 2 or 3" would contradict it.
-    hint = "" if T.TOPICS_HINT in reply.text else T.zalo_answer_hint(len(reply.options))
+    many = T.TOPICS_HINT in reply.text or reply.brief
+    hint = "" if many else T.zalo_answer_hint(len(reply.options))
     return f"{text}\n{hint}" if hint else text
 
 
