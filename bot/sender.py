@@ -31,6 +31,7 @@ EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 FINAL = {
     DeliveryStatus.BLOCKED: OutboxStatus.BLOCKED,
     DeliveryStatus.OUTSIDE_WINDOW: OutboxStatus.OUTSIDE_WINDOW,
+    DeliveryStatus.REFUSED: OutboxStatus.REFUSED,
 }
 
 

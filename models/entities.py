@@ -263,6 +263,7 @@ class OutboxStatus(StrEnum):
     BLOCKED = "blocked"
     OUTSIDE_WINDOW = "outside_window"
     CANCELLED = "cancelled"
+    REFUSED = "refused"  # the platform refused for good (a bad request, a user's restriction)
 
 
 # A proactive message (reminder, escalation, digest), written here first under a key that can be

@@ -18,6 +18,7 @@ class DeliveryStatus(StrEnum):
     BLOCKED = "blocked"  # the user blocked the bot / unfollowed: try their other channel
     OUTSIDE_WINDOW = "outside_window"  # Zalo OA: no free-form message after 7 days of silence
     QUOTA = "quota"  # this bot's message quota is spent: try another channel, or later
+    REFUSED = "refused"  # refused for good (bad request, bad token, user restrictions): no retry
 
 
 @dataclass(frozen=True)
