@@ -16,7 +16,7 @@ from datetime import UTC, datetime, timedelta
 from tortoise.expressions import F, Q
 from tortoise.transactions import in_transaction
 
-from bot.channels import Deliverer, DeliveryStatus
+from bot.channels import Deliverer, DeliveryStatus, Reach, Windowed
 from handlers import remind
 from handlers import texts as T
 from handlers.engine import Engine
@@ -28,6 +28,7 @@ log = logging.getLogger(__name__)
 
 REMINDER_CHOICES = [(remind.NOW, T.REMIND_NOW), (remind.NIL, T.MENU_NIL), (remind.SNOOZE, T.SNOOZE)]
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+NO_WINDOW = "không thử: quá 7 ngày từ lần cuối người dùng nhắn"
 FINAL = {
     DeliveryStatus.BLOCKED: OutboxStatus.BLOCKED,
     DeliveryStatus.OUTSIDE_WINDOW: OutboxStatus.OUTSIDE_WINDOW,
@@ -115,10 +116,13 @@ class OutboxSender:
             await self._finish(row, OutboxStatus.CANCELLED, "", "đã báo cáo hoặc kỳ đã khóa")
             return OutboxStatus.CANCELLED
         # The channel the member used last comes first; never-used ones last (in Python, since
-        # SQLite and PostgreSQL put NULLs at opposite ends of a descending sort).
+        # SQLite and PostgreSQL put NULLs at opposite ends of a descending sort). A Zalo OA chat
+        # past its free 48 hours goes after the others, past 7 days it is not tried at all.
+        now = self.clock()
         identities = sorted(
             await Identity.filter(member_id=row.member_id, blocked_at=None),
             key=lambda i: (
+                self._reach(i, now),
                 i.state_updated_at is None,
                 -(i.state_updated_at or EPOCH).timestamp(),
                 i.id,
@@ -130,6 +134,9 @@ class OutboxSender:
         for ident in identities:
             deliverer = self.deliverers.get(ident.channel)
             if deliverer is None:
+                continue
+            if self._reach(ident, now) == Reach.NEVER:
+                outcomes.append((ident.channel, DeliveryStatus.OUTSIDE_WINDOW, NO_WINDOW))
                 continue
             replies = await self.engine.proactive(
                 ident.channel, ident.account, ident.external_id, row.text, choices, state
@@ -155,6 +162,14 @@ class OutboxSender:
         final = next((FINAL[s] for _, s, _ in outcomes if s in FINAL), OutboxStatus.FAILED)
         await self._finish(row, final, outcomes[-1][0] if outcomes else "", error)
         return final
+
+    def _reach(self, ident: Identity, now: datetime) -> Reach:
+        deliverer = self.deliverers.get(ident.channel)
+        if not isinstance(deliverer, Windowed):
+            return Reach.FREE
+        # Rows from before last_seen_at was kept: the last turn, else the registration.
+        last_seen = ident.last_seen_at or ident.state_updated_at or ident.created_at
+        return deliverer.reach(last_seen, now)
 
     async def _finish(
         self, row: Outbox, status: OutboxStatus, channel: str, error: str, sent: bool = False
