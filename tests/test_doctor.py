@@ -13,13 +13,16 @@ from pathlib import Path
 
 import pytest
 from aiohttp import ClientSession
+from tortoise import Tortoise
 
-from bot.db import migrate
+from bot.db import migrate, tortoise_config
 from bot.doctor import OK, WARN, check_health
 from bot.web import WebServer
+from factories import make_world
 from fakes.telegram_server import TOKEN, FakeTelegram
 from fakes.zalo_bot_server import FakeZaloBot
 from fakes.zalo_oa_server import APP_ID, APP_SECRET, OA_ID, OA_SECRET_KEY, FakeZaloOA
+from models import Identity
 
 BOT = "1001:tokenA_secret-value"
 
@@ -152,3 +155,25 @@ async def test_healthz_reached_through_public_url() -> None:
     finally:
         await web.stop()
     assert ok.status == OK and gone.status == WARN and gone.fix
+
+
+async def test_a_bot_with_50_members_is_a_warning(fakes: Fakes, tmp_path: Path) -> None:
+    database = f"sqlite://{tmp_path / 'baocao.sqlite3'}"
+    await migrate(database)
+    await Tortoise.init(config=tortoise_config(database))
+    try:
+        world = await make_world()
+        await Identity.bulk_create(
+            [
+                Identity(
+                    channel="zalo_bot", account="1001", external_id=f"z{i}", member=world.reporter
+                )
+                for i in range(50)
+            ]
+        )
+    finally:
+        await Tortoise.close_connections()
+    code, out = await doctor(settings_env(fakes, database), tmp_path)
+    assert code == 0, out
+    assert "! Bot Zalo 1001 (X1): getMe: bot.1001; 50 người dùng, 0/3000 tin tháng này" in out
+    assert "khoảng 50 người dùng và 3000 tin mỗi tháng cho một bot: tạo thêm bot" in out
