@@ -28,6 +28,7 @@ log = logging.getLogger(__name__)
 
 REMINDER_CHOICES = [(remind.NOW, T.REMIND_NOW), (remind.NIL, T.MENU_NIL), (remind.SNOOZE, T.SNOOZE)]
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+RETRYABLE = (DeliveryStatus.FAILED, DeliveryStatus.QUOTA)
 NO_WINDOW = "không thử: quá 7 ngày từ lần cuối người dùng nhắn"
 FINAL = {
     DeliveryStatus.BLOCKED: OutboxStatus.BLOCKED,
@@ -131,12 +132,19 @@ class OutboxSender:
         choices = REMINDER_CHOICES if row.category == "reminder" else []
         state = {"period": row.payload.get("period"), "snooze_hours": self.plan.snooze_hours}
         outcomes: list[tuple[str, DeliveryStatus, str]] = []
+        attempt = row.attempts + 1  # the claim counted this attempt in the database
         for ident in identities:
             deliverer = self.deliverers.get(ident.channel)
             if deliverer is None:
                 continue
-            if self._reach(ident, now) == Reach.NEVER:
+            reach = self._reach(ident, now)
+            if reach == Reach.NEVER:
                 outcomes.append((ident.channel, DeliveryStatus.OUTSIDE_WINDOW, NO_WINDOW))
+                continue
+            # A billed message only when the free channels cannot take it at all: one that
+            # failed for now is tried again later, until the last attempt.
+            busy = any(s in RETRYABLE for _, s, _ in outcomes)
+            if reach == Reach.LATER and busy and attempt < self.max_attempts:
                 continue
             replies = await self.engine.proactive(
                 ident.channel, ident.account, ident.external_id, row.text, choices, state
@@ -149,8 +157,7 @@ class OutboxSender:
             if result.status == DeliveryStatus.BLOCKED:
                 await Identity.filter(id=ident.id).update(blocked_at=self.clock())
         error = "; ".join(f"{c}: {s} {d}".strip() for c, s, d in outcomes) or "không có kênh nào"
-        retryable = any(s in (DeliveryStatus.FAILED, DeliveryStatus.QUOTA) for _, s, _ in outcomes)
-        attempt = row.attempts + 1  # the claim counted this attempt in the database
+        retryable = any(s in RETRYABLE for _, s, _ in outcomes)
         if retryable and attempt < self.max_attempts:
             await Outbox.filter(id=row.id).update(
                 status=OutboxStatus.PENDING,

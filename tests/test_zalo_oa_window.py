@@ -14,6 +14,8 @@ from datetime import timedelta
 import pytest
 from conftest import Clock
 from pydantic import ValidationError
+from test_zalo_bot import BOT_A, start_channel
+from test_zalo_bot import config as bot_config
 from test_zalo_oa import USER, config
 
 from bot.channels import Deliverer, DeliveryStatus, Reach
@@ -25,6 +27,7 @@ from bot.sender import OutboxSender
 from bot.web import WebServer
 from factories import World
 from fakes.clock import FakeTime
+from fakes.zalo_bot_server import FakeZaloBot, Fault
 from fakes.zalo_oa_server import OA_ID, FakeOAUser, FakeZaloOA
 from handlers import texts as T
 from handlers.engine import Engine
@@ -265,3 +268,31 @@ async def test_a_follow_delivered_again_is_greeted_once_even_by_two_processes(
     finally:
         await first.stop()
         await second.stop()
+
+
+async def test_a_free_channel_failing_for_now_is_waited_for_before_a_billed_message(
+    engine: Engine, world: World, clock: Clock, oa: OA, server: FakeZaloOA
+) -> None:
+    bot_server = FakeZaloBot(BOT_A)
+    await bot_server.start()
+    zb = await start_channel(engine, bot_server, bots=bot_config(bot_server).bots[:1])
+    try:
+        clock.set_vn(2026, 12, 5, 8)
+        await oa_member(world, clock, timedelta(hours=50), console_used=False)
+        await link_identity(world.reporter, "zalo_bot", "zalo-chat-1", account="1001")
+        server.paid_window.add(USER)
+        server.paid_account = True
+        bot_server.fail("1001", "sendMessage", *[Fault(502, "Bad Gateway")] * 6)
+        row = await remind(engine, clock, world, zb.channel, oa.channel)
+        # The Zalo bot failed for now: the reminder waits for it rather than pay for the OA.
+        assert (row.status, row.attempts) == (OutboxStatus.PENDING, 1)
+        assert server.sent == [] and server.refused == []
+        # The last attempt takes the billed OA message rather than fail.
+        await Outbox.filter(id=row.id).update(attempts=4, not_before=clock())
+        await OutboxSender(engine, [zb.channel, oa.channel], PLAN, clock).drain()
+        row = await Outbox.get(id=row.id)
+        assert (row.status, row.channel) == (OutboxStatus.SENT, "zalo_oa")
+        assert "Nhắc báo cáo tháng 11/2026" in server.to(USER)[0].text
+    finally:
+        await zb.channel.stop()
+        await bot_server.stop()

@@ -34,10 +34,9 @@ from bot.channels.zalo_bot_api import (
     message_kind,
     photo_url,
     updates_of,
-    verification_of,
-    webhook_url_of,
 )
 from bot.channels.zalo_bot_config import WEBHOOK_ROUTE, ZaloBotAccount, ZaloBotConfig
+from bot.channels.zalo_bot_webhook import ZaloWebhookError, drop_webhook, set_webhook
 from bot.channels.zalo_common import download_image, numbered, split_text, with_file
 from bot.channels.zalo_quota import OnWarning, QuotaCounter, queue_quota_warning
 from bot.downloads import DownloadLinks
@@ -52,11 +51,8 @@ CHANNEL = "zalo_bot"
 SECRET_HEADER = "X-Bot-Api-Secret-Token"
 SEEN_MESSAGES = 10_000
 SENT = Delivery(DeliveryStatus.SENT)
-ZaloError = ZaloApiError | ZaloTransientError | ZaloRateLimited
 
-
-class ZaloWebhookError(RuntimeError):
-    """Zalo could not reach the webhook: the process must not start as if it could."""
+__all__ = ["ZaloBotChannel", "ZaloWebhookError"]
 
 
 @dataclass
@@ -140,67 +136,15 @@ class ZaloBotChannel:
                 log.warning("Zalo bot %s unreachable for now (%s); will keep trying", bot.label, e)
             self.bots[bot.bot_id] = bot
             if cfg.webhook:
-                await self._set_webhook(bot)
+                url = cfg.webhook_url(bot.bot_id)
+                await set_webhook(bot.api, url, cfg.webhook_secret, bot.label)
             else:
-                await self._drop_webhook(bot)
+                await drop_webhook(bot.api, bot.label)
                 self._pollers.append(
                     asyncio.create_task(self._poll(bot), name=f"zalo-poll:{bot.label}")
                 )
         mode = "webhook" if cfg.webhook else "long polling"
         log.info("Zalo Bot channel: %d of %d bots by %s", len(self.bots), len(cfg.bots), mode)
-
-    async def _webhook_info(self, bot: _Bot) -> str | None:
-        """The webhook URL Zalo has for this bot ("" for none; None when it would not say)."""
-        try:
-            return webhook_url_of(await bot.api.call("getWebhookInfo"))
-        except (ZaloApiError, ZaloTransientError, ZaloRateLimited) as e:
-            log.warning("Zalo bot %s: getWebhookInfo failed (%s)", bot.label, e)
-            return None
-
-    async def _drop_webhook(self, bot: _Bot) -> None:
-        """Polling and webhook are exclusive: a webhook left set would take the updates."""
-        current = await self._webhook_info(bot)
-        if current == "":
-            return
-        if current:
-            log.warning("Zalo bot %s: removing the webhook %s to poll", bot.label, current)
-        try:
-            await bot.api.call("deleteWebhook")
-        except (ZaloApiError, ZaloTransientError, ZaloRateLimited) as e:
-            log.warning("Zalo bot %s: deleteWebhook failed (%s)", bot.label, e)
-
-    async def _set_webhook(self, bot: _Bot) -> None:
-        url = self.config.webhook_url(bot.bot_id)
-
-        def failed(detail: str) -> ZaloWebhookError:
-            return ZaloWebhookError(
-                T.ZL_WEBHOOK_FAILED.format(url=url, bot=bot.label, detail=detail)
-            )
-
-        params = {"url": url, "secret_token": self.config.webhook_secret}
-        try:
-            result = await bot.api.call("setWebhook", params)
-        except ZaloApiError as e:  # the URL refused (not https, private address, ...)
-            raise failed(f"setWebhook {e}") from None
-        except (ZaloTransientError, ZaloRateLimited) as e:
-            # Zalo may keep the webhook set earlier; what getWebhookInfo says decides below.
-            log.warning("Zalo bot %s: setWebhook failed for now (%s)", bot.label, e)
-            result = None
-        verified = verification_of(result)
-        if verified is False:
-            detail = json.dumps(result.get("verification"), ensure_ascii=False)[:200]
-            raise failed(f"verification {detail}")
-        current = await self._webhook_info(bot)
-        if current is not None and current != url:
-            raise failed(f"getWebhookInfo: {current or 'no webhook set'}")
-        if result is None and current is None:
-            raise failed("setWebhook and getWebhookInfo unanswered")
-        log.info(
-            "Zalo bot %s: webhook set to %s (check request %s)",
-            bot.label,
-            url,
-            "passed" if verified else "not reported",
-        )
 
     async def stop(self) -> None:
         """Stop polling, finish the updates already taken, then close the client. A webhook stays

@@ -27,6 +27,7 @@ from typing import Any
 
 from aiohttp import ClientError, ClientSession, ClientTimeout, web
 from tortoise.exceptions import IntegrityError
+from tortoise.expressions import Q
 
 from bot.channels import Delivery, DeliveryStatus, Reach
 from bot.channels.queues import ChatQueues, FollowUps, remember
@@ -228,9 +229,9 @@ class ZaloOAChannel:
 
     async def _seen_at(self, user_id: str, event: dict[str, Any], now: datetime) -> None:
         """The user interacted: the OA's 48-hour and 7-day windows start again."""
-        when = min(event_time(event) or now, now)
-        await self._identity(user_id).filter(last_seen_at__lt=when).update(last_seen_at=when)
-        await self._identity(user_id).filter(last_seen_at=None).update(last_seen_at=when)
+        when = min(event_time(event) or now, now)  # a retried event keeps its first time
+        later = Q(last_seen_at=None) | Q(last_seen_at__lt=when)
+        await self._identity(user_id).filter(later).update(last_seen_at=when)
 
     async def _first_follow(self, user_id: str, event: dict[str, Any], now: datetime) -> bool:
         """True for the first delivery of this follow event, in any process."""
