@@ -9,6 +9,7 @@ single use), nothing is written to the database."""
 from __future__ import annotations
 
 import asyncio
+import ipaddress
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -68,7 +69,21 @@ def check_public_url(s: Settings) -> Check:
     parts = urlsplit(s.public_url)
     if parts.scheme != "https" or not parts.hostname or parts.query or parts.fragment:
         return Check(name, FAIL, f"{s.public_url} không phải địa chỉ https hợp lệ", fix)
+    if _private(parts.hostname):
+        detail = f"{s.public_url} là địa chỉ nội bộ: Zalo không gọi webhook tới đó"
+        webhooks = bool(s.zalo_oa_id or s.zalo_bot_webhook_secret)
+        return Check(name, FAIL if webhooks else WARN, detail, fix)
     return Check(name, OK, s.public_url)
+
+
+def _private(host: str) -> bool:
+    if host == "localhost" or host.endswith((".local", ".localhost", ".lan")):
+        return True
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return address.is_private or address.is_loopback or address.is_link_local
 
 
 async def check_health(http: ClientSession, public_url: str) -> Check:

@@ -15,8 +15,9 @@ import pytest
 from aiohttp import ClientSession
 from tortoise import Tortoise
 
+from bot.config import Settings
 from bot.db import migrate, tortoise_config
-from bot.doctor import OK, WARN, check_health
+from bot.doctor import FAIL, OK, WARN, check_health, check_public_url
 from bot.web import WebServer
 from factories import make_world
 from fakes.telegram_server import TOKEN, FakeTelegram
@@ -84,8 +85,8 @@ def settings_env(fakes: Fakes, database: str) -> dict[str, str]:
         "ZALO_OA_REFRESH_TOKEN": refresh,
         "ZALO_OA_API_URL": fakes.zalo_oa.url,
         "ZALO_OAUTH_URL": fakes.zalo_oa.url,
-        # Nothing listens there: /healthz is a warning, not a failure.
-        "PUBLIC_URL": f"https://127.0.0.1:{closed_port()}",
+        # Nothing answers there (.invalid never resolves): /healthz is a warning only.
+        "PUBLIC_URL": "https://baocao.invalid",
         "DOWNLOAD_LINK_SECRET": "k" * 40,
     }
 
@@ -97,7 +98,7 @@ async def test_a_good_configuration_passes(fakes: Fakes, tmp_path: Path) -> None
     assert code == 0, out
     for line in (
         "✔ Cơ sở dữ liệu:",
-        "✔ PUBLIC_URL: https://127.0.0.1:",
+        "✔ PUBLIC_URL: https://baocao.invalid",
         "✔ DOWNLOAD_LINK_SECRET: đã đặt",
         "! PUBLIC_URL/healthz: không gọi được",
         "✔ Telegram: bot @baocao_test_bot",
@@ -138,6 +139,21 @@ async def test_a_broken_configuration_fails_with_fixes(fakes: Fakes, tmp_path: P
     ):
         assert line in out, line
     assert "reset-in-bot-manager" not in out and "revoked" not in out  # no token printed
+
+
+def test_public_url_must_be_public_https_for_zalo_webhooks() -> None:
+    oa = {"zalo_oa_id": OA_ID, "_env_file": None}
+    for url, status in (
+        ("https://baocao.tinh.gov.vn", OK),
+        ("https://baocao.tinh.gov.vn/bot", OK),
+        ("http://baocao.tinh.gov.vn", FAIL),
+        ("https://192.168.1.20", FAIL),
+        ("https://localhost:8443", FAIL),
+        ("baocao.tinh.gov.vn", FAIL),
+    ):
+        assert check_public_url(Settings(public_url=url, **oa)).status == status, url
+    # Polling only: a private address still serves links on the local network.
+    assert check_public_url(Settings(_env_file=None, public_url="https://10.0.0.5")).status == WARN
 
 
 async def test_invalid_settings_are_named(tmp_path: Path) -> None:

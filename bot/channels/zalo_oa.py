@@ -47,6 +47,7 @@ from bot.channels.zalo_oa_api import (
     UNSUPPORTED,
     ZaloOAConfig,
     attachment_of,
+    event_ms,
     event_time,
     render,
     signature,
@@ -235,15 +236,11 @@ class ZaloOAChannel:
 
     async def _first_follow(self, user_id: str, event: dict[str, Any], now: datetime) -> bool:
         """True for the first delivery of this follow event, in any process."""
-        stamp = event_time(event) or now
+        stamp = event_ms(event) or int(now.timestamp() * 1000)
         try:
-            await ZaloFollow.create(
-                oa_id=self.config.oa_id,
-                user_id=user_id,
-                event_time=int(stamp.timestamp() * 1000),
-            )
+            await ZaloFollow.create(oa_id=self.config.oa_id, user_id=user_id, event_time=stamp)
         except IntegrityError:
-            log.info("follow of Zalo OA user %s at %s greeted already", user_id, stamp)
+            log.info("follow of Zalo OA user %s at %d greeted already", user_id, stamp)
             return False
         return True
 
@@ -438,4 +435,4 @@ class ZaloOAChannel:
         try:
             await notify_admins(key, text, now)
         except Exception:
-            log.exception("could not tell the admins that Zalo OA %s has no paid account", error)
+            log.exception("could not tell the admins: Zalo OA %s, %d", self.config.oa_id, error)

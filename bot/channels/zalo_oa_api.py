@@ -136,12 +136,19 @@ def user_of(event: dict[str, Any]) -> str:
     return ""
 
 
-def event_time(event: dict[str, Any]) -> datetime | None:
-    """The event's `timestamp` (epoch milliseconds, as a string or a number), None if unreadable."""
+def event_ms(event: dict[str, Any]) -> int | None:
+    """The event's `timestamp`: epoch milliseconds, as a string or a number (None if not)."""
     try:
-        ms = int(str(event.get("timestamp", "")).strip())
-        return datetime.fromtimestamp(ms / 1000, UTC)
-    except (ValueError, OverflowError, OSError):
+        return int(str(event.get("timestamp", "")).strip())
+    except ValueError:
+        return None
+
+
+def event_time(event: dict[str, Any]) -> datetime | None:
+    ms = event_ms(event)
+    try:
+        return None if ms is None else datetime.fromtimestamp(ms / 1000, UTC)
+    except (OverflowError, OSError, ValueError):
         return None
 
 
