@@ -11,6 +11,8 @@ from collections.abc import Awaitable, Callable
 from datetime import date, datetime
 from pathlib import Path
 
+from pydantic import ValidationError
+
 from bot.config import Settings, get_settings
 from bot.db import close_db, init_db, migrate
 from bot.exporter import configure as configure_exports
@@ -253,7 +255,17 @@ async def cmd_remind(settings: Settings, args: argparse.Namespace) -> None:
         await close_db()
 
 
+async def cmd_doctor(settings: Settings, args: argparse.Namespace) -> None:
+    from bot.doctor import FAIL, report, run_checks
+
+    checks = await run_checks(settings)
+    print(report(checks))
+    if any(c.status == FAIL for c in checks):
+        raise SystemExit(1)
+
+
 COMMANDS: dict[str, Callable[[Settings, argparse.Namespace], Awaitable[None]]] = {
+    "doctor": cmd_doctor,
     "run": cmd_run,
     "demo": cmd_demo,
     "chat": cmd_chat,
@@ -277,6 +289,11 @@ def build_parser() -> argparse.ArgumentParser:
         "run",
         help="Chạy bot: các kênh có cấu hình trong .env; không có thì bản demo "
         "trên dòng lệnh / run every configured channel, or the console demo",
+    )
+    sub.add_parser(
+        "doctor",
+        help="Kiểm tra cấu hình và các kênh, chạy trước tiên khi cài đặt "
+        "/ check the settings and every channel (run it first)",
     )
     sub.add_parser("demo", help="Tạo dữ liệu demo (tên giả) / seed a demo province")
     chat = sub.add_parser(
@@ -360,7 +377,14 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> None:
     args = build_parser().parse_args(argv)
-    settings = get_settings()
+    try:
+        settings = get_settings()
+    except ValidationError as e:
+        print("Cài đặt không hợp lệ (.env) / invalid settings:", file=sys.stderr)
+        for error in e.errors():
+            field = str(error["loc"][0]).upper() if error["loc"] else ""
+            print(f"  ✘ {field}: {error['msg']}", file=sys.stderr)
+        raise SystemExit(1) from None
     logging.basicConfig(
         level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )

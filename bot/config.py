@@ -50,7 +50,7 @@ class Settings(BaseSettings):
     zalo_oa_access_token: str = ""
     zalo_oa_api_url: str = "https://openapi.zalo.me"
     zalo_oauth_url: str = "https://oauth.zaloapp.com"
-    zalo_oa_max_buttons: int = Field(5, ge=0, le=20)
+    zalo_oa_max_buttons: int = Field(5, ge=1, le=5, description="the OA API takes 1 to 5")
     # Signed links for files sent to Zalo users
     download_link_secret: str = ""
     download_link_hours: int = Field(24, ge=1, le=24 * 30)

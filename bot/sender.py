@@ -16,7 +16,7 @@ from datetime import UTC, datetime, timedelta
 from tortoise.expressions import F, Q
 from tortoise.transactions import in_transaction
 
-from bot.channels import Deliverer, DeliveryStatus
+from bot.channels import Deliverer, DeliveryStatus, Reach, Windowed
 from handlers import remind
 from handlers import texts as T
 from handlers.engine import Engine
@@ -28,9 +28,12 @@ log = logging.getLogger(__name__)
 
 REMINDER_CHOICES = [(remind.NOW, T.REMIND_NOW), (remind.NIL, T.MENU_NIL), (remind.SNOOZE, T.SNOOZE)]
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+RETRYABLE = (DeliveryStatus.FAILED, DeliveryStatus.QUOTA)
+NO_WINDOW = "không thử: quá 7 ngày từ lần cuối người dùng nhắn"
 FINAL = {
     DeliveryStatus.BLOCKED: OutboxStatus.BLOCKED,
     DeliveryStatus.OUTSIDE_WINDOW: OutboxStatus.OUTSIDE_WINDOW,
+    DeliveryStatus.REFUSED: OutboxStatus.REFUSED,
 }
 
 
@@ -114,10 +117,13 @@ class OutboxSender:
             await self._finish(row, OutboxStatus.CANCELLED, "", "đã báo cáo hoặc kỳ đã khóa")
             return OutboxStatus.CANCELLED
         # The channel the member used last comes first; never-used ones last (in Python, since
-        # SQLite and PostgreSQL put NULLs at opposite ends of a descending sort).
+        # SQLite and PostgreSQL put NULLs at opposite ends of a descending sort). A Zalo OA chat
+        # past its free 48 hours goes after the others, past 7 days it is not tried at all.
+        now = self.clock()
         identities = sorted(
             await Identity.filter(member_id=row.member_id, blocked_at=None),
             key=lambda i: (
+                self._reach(i, now),
                 i.state_updated_at is None,
                 -(i.state_updated_at or EPOCH).timestamp(),
                 i.id,
@@ -126,9 +132,19 @@ class OutboxSender:
         choices = REMINDER_CHOICES if row.category == "reminder" else []
         state = {"period": row.payload.get("period"), "snooze_hours": self.plan.snooze_hours}
         outcomes: list[tuple[str, DeliveryStatus, str]] = []
+        attempt = row.attempts + 1  # the claim counted this attempt in the database
         for ident in identities:
             deliverer = self.deliverers.get(ident.channel)
             if deliverer is None:
+                continue
+            reach = self._reach(ident, now)
+            if reach == Reach.NEVER:
+                outcomes.append((ident.channel, DeliveryStatus.OUTSIDE_WINDOW, NO_WINDOW))
+                continue
+            # A billed message only when the free channels cannot take it at all: one that
+            # failed for now is tried again later, until the last attempt.
+            busy = any(s in RETRYABLE for _, s, _ in outcomes)
+            if reach == Reach.LATER and busy and attempt < self.max_attempts:
                 continue
             replies = await self.engine.proactive(
                 ident.channel, ident.account, ident.external_id, row.text, choices, state
@@ -141,8 +157,7 @@ class OutboxSender:
             if result.status == DeliveryStatus.BLOCKED:
                 await Identity.filter(id=ident.id).update(blocked_at=self.clock())
         error = "; ".join(f"{c}: {s} {d}".strip() for c, s, d in outcomes) or "không có kênh nào"
-        retryable = any(s in (DeliveryStatus.FAILED, DeliveryStatus.QUOTA) for _, s, _ in outcomes)
-        attempt = row.attempts + 1  # the claim counted this attempt in the database
+        retryable = any(s in RETRYABLE for _, s, _ in outcomes)
         if retryable and attempt < self.max_attempts:
             await Outbox.filter(id=row.id).update(
                 status=OutboxStatus.PENDING,
@@ -154,6 +169,14 @@ class OutboxSender:
         final = next((FINAL[s] for _, s, _ in outcomes if s in FINAL), OutboxStatus.FAILED)
         await self._finish(row, final, outcomes[-1][0] if outcomes else "", error)
         return final
+
+    def _reach(self, ident: Identity, now: datetime) -> Reach:
+        deliverer = self.deliverers.get(ident.channel)
+        if not isinstance(deliverer, Windowed):
+            return Reach.FREE
+        # Rows from before last_seen_at was kept: the last turn, else the registration.
+        last_seen = ident.last_seen_at or ident.state_updated_at or ident.created_at
+        return deliverer.reach(last_seen, now)
 
     async def _finish(
         self, row: Outbox, status: OutboxStatus, channel: str, error: str, sent: bool = False

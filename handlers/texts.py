@@ -300,6 +300,26 @@ ZL_QUOTA_EXHAUSTED = (
     "Bot Zalo {bot}{unit} đã hết hạn mức tin nhắn (tháng {month}): tin nhắn qua bot này "
     "tạm thời không gửi được."
 )
+ZL_RATE_LIMITED = (
+    "Bot Zalo {bot}{unit} bị Zalo giới hạn tốc độ gửi (lỗi 429) suốt hơn 1 giờ, dù mới gửi "
+    "{sent}/{quota} tin trong tháng {month}. Tin nhắn qua bot này đang bị chậm; hãy kiểm tra "
+    "gói dịch vụ của bot."
+)
+ZL_TOKEN_INVALID = (
+    "Bot Zalo {bot}{unit}: Zalo không nhận token (lỗi 401), bot này không gửi, không nhận được "
+    "tin. Hãy lấy token mới trong Zalo Bot Manager, sửa ZALO_BOT_TOKENS rồi khởi động lại."
+)
+ZL_OA_NO_PAID_ACCOUNT = (
+    "Zalo OA {oa}: tin nhắn gửi sau 48 giờ kể từ lần cuối người dùng nhắn bị từ chối "
+    "(lỗi {code}: chưa có tài khoản Zalo Cloud trả phí). Bot gửi qua kênh khác của người đó."
+)
+# For the operator at start-up (terminal and log): Vietnamese, then English.
+ZL_WEBHOOK_FAILED = (
+    "Zalo không gọi được webhook {url} của bot {bot} ({detail}). Hãy kiểm tra PUBLIC_URL là địa "
+    "chỉ https công khai trỏ tới máy chủ này và ZALO_BOT_WEBHOOK_SECRET. / Zalo's check request "
+    "to the webhook {url} of bot {bot} failed ({detail}): PUBLIC_URL must be a public https "
+    "address that reaches this server."
+)
 
 
 def zalo_answer_hint(n: int) -> str:

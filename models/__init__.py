@@ -19,6 +19,7 @@ from models.entities import (
     Snooze,
     Topic,
     Unit,
+    ZaloFollow,
 )
 
 __all__ = [
@@ -40,4 +41,5 @@ __all__ = [
     "Snooze",
     "Topic",
     "Unit",
+    "ZaloFollow",
 ]

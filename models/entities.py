@@ -87,6 +87,9 @@ class Identity(Model):
     # The platform ids of the chat's last messages: a repeated update is recognised in the read
     # every turn makes anyway, and the list never grows past RECENT_MESSAGES.
     recent_messages: fields.Field[list[str]] = fields.JSONField(default=list, db_default=[])
+    # When the user last wrote or acted (followed, pressed) on this chat: a Zalo OA may message
+    # them freely for 48 hours after it, paid up to 7 days, then not at all.
+    last_seen_at = fields.DatetimeField(null=True)
     member_id: int
 
     class Meta:
@@ -268,6 +271,7 @@ class OutboxStatus(StrEnum):
     BLOCKED = "blocked"
     OUTSIDE_WINDOW = "outside_window"
     CANCELLED = "cancelled"
+    REFUSED = "refused"  # the platform refused for good (a bad request, a user's restriction)
 
 
 # A proactive message (reminder, escalation, digest), written here first under a key that can be
@@ -325,6 +329,21 @@ class ChannelCounter(Model):
     class Meta:
         table = "channel_counters"
         unique_together = (("channel", "account", "month"),)
+
+
+# A Zalo OA follow event already greeted. Follow events carry no message id and Zalo posts them
+# again when unsure (30 s, 5 min, 15 min, ...): the follower and the event's time are the key, in
+# the database so that a second process greets nobody twice either.
+class ZaloFollow(Model):
+    id = fields.IntField(primary_key=True)
+    oa_id = fields.CharField(max_length=64)
+    user_id = fields.CharField(max_length=64)
+    event_time = fields.BigIntField()  # the event's timestamp, epoch milliseconds
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "zalo_follows"
+        unique_together = (("oa_id", "user_id", "event_time"),)
 
 
 # Zalo Official Account tokens. The refresh token is single use: each refresh is written here

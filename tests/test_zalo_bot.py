@@ -78,6 +78,7 @@ def config(server: FakeZaloBot, **overrides: Any) -> ZaloBotConfig:
         bots=(ZaloBotAccount(BOT_A, "X1"), ZaloBotAccount(BOT_B)),
         base_url=server.base_url,
         poll_timeout=1,
+        poll_floor=0.0,  # the tests of the floor set it; elsewhere it would move FakeTime on
         request_timeout=2.0,
         backoff_base=1.0,
         backoff_max=60.0,
@@ -153,7 +154,9 @@ async def test_a_stranger_registers_by_sending_the_invite_code(zb: Harness, worl
     assert (await InviteCode.get(id=invite.id)).used_by_id == ident.id
     attempts = await RegistrationAttempt.filter(external_id=user.id).values_list("ok", flat=True)
     assert sorted(attempts) == [False, True]
-    assert zb.server.called("deleteWebhook", "1001") and zb.server.polls["2002"] >= 1
+    # No webhook was set, so none is deleted before polling.
+    assert zb.server.called("getWebhookInfo", "1001") and not zb.server.called("deleteWebhook")
+    assert zb.server.polls["2002"] >= 1
 
 
 async def test_a_strangers_photo_is_not_fetched(zb: Harness, world: World) -> None:
@@ -369,13 +372,13 @@ async def test_an_empty_poll_is_normal_and_errors_back_off(
 ) -> None:
     server.poll_hold = 0.01
     server.poll_timeout_status = http_status  # 408 in the body, whatever the HTTP status
-    zb = await start_channel(engine, server)
+    zb = await start_channel(engine, server, poll_floor=0.0)
     try:
         await server.wait_polled("1001", 5)
         assert server.empty_polls["1001"] >= 3 and zb.time.waits == []
         server.fail("1001", "getUpdates", Fault(502, "Bad Gateway"), Fault(500))
         await server.wait_polled("1001", server.polls["1001"] + 2)
-        first, second = zb.time.waits[:2]
+        first, second = [w for w in zb.time.waits if w][:2]
         assert 0.75 <= first <= 1.0 and 1.5 <= second <= 2.0  # doubling, with jitter
         user = await member_user(server, world)
         assert T.MAIN_MENU in await zb.say(user, "menu")
@@ -383,40 +386,27 @@ async def test_an_empty_poll_is_normal_and_errors_back_off(
         await zb.channel.stop()
 
 
-async def test_the_monthly_count_warns_and_a_429_pauses_only_that_bot(
+async def test_the_monthly_count_warns_the_admins_once(
     engine: Engine, server: FakeZaloBot, world: World, clock: Clock
 ) -> None:
     zb = await start_channel(engine, server, monthly_quota=10, quota_warn=0.2)
     try:
         user = await member_user(server, world)
-        other = FakeZaloUser(server, "2002", "on-the-other-bot")
-        await link_identity(world.other_reporter, "zalo_bot", other.id, account="2002")
         await zb.say(user, "menu")
         assert zb.warnings == []
         await zb.say(user, "menu")
         (warning,) = zb.warnings  # 2 of 10: the 20 % threshold, warned once
-        assert (warning.account, warning.unit, warning.sent, warning.exhausted) == (
+        assert (warning.account, warning.unit, warning.sent, warning.kind) == (
             "1001",
             "X1",
             2,
-            False,
+            "near",
         )
         assert "Bot Zalo 1001 (X1) đã gửi 2/10 tin nhắn trong tháng 11/2026" in warning.text
         await zb.say(user, "menu")
         assert len(zb.warnings) == 1
         counter = await ChannelCounter.get(channel="zalo_bot", account="1001", month="2026-11")
         assert counter.sent == 3 and counter.warned
-
-        server.fail("1001", "sendMessage", Fault(429, "Quota exceeded"))
-        assert await zb.say(user, "menu") == ""  # not a crash: the reply is dropped
-        assert zb.warnings[-1].exhausted and "hết hạn mức" in zb.warnings[-1].text
-        calls = len(server.calls)
-        delivery = await zb.channel.deliver(user.id, "1001", [Reply("Nhắc báo cáo")])
-        assert delivery.status == DeliveryStatus.QUOTA and len(server.calls) == calls
-        assert T.MAIN_MENU in await zb.say(other, "menu")  # the other bot is unaffected
-        zb.time.now += zb.channel.config.quota_cooldown + 1
-        delivery = await zb.channel.deliver(user.id, "1001", [Reply("Nhắc báo cáo")])
-        assert delivery.status == DeliveryStatus.SENT
         # A new month in Vietnam starts a new count.
         clock.set_vn(2026, 12, 1, 0, 30)
         await zb.channel.deliver(user.id, "1001", [Reply("Tháng mới")])
@@ -424,18 +414,6 @@ async def test_the_monthly_count_warns_and_a_429_pauses_only_that_bot(
         assert december.sent == 1 and not december.warned
     finally:
         await zb.channel.stop()
-
-
-async def test_a_user_who_blocked_the_bot_is_marked(zb: Harness, world: World) -> None:
-    user = await member_user(zb.server, world)
-    zb.server.blocked.add(user.id)
-    assert await zb.say(user, "menu") == ""
-    assert (await identity(user)).blocked_at is not None
-    delivery = await zb.channel.deliver(user.id, "1001", [Reply("Nhắc báo cáo")])
-    assert delivery.status == DeliveryStatus.BLOCKED
-    zb.server.blocked.clear()
-    await zb.say(user, "menu")  # writing again lifts the mark
-    assert (await identity(user)).blocked_at is None
 
 
 # -- several bots ------------------------------------------------------------------------------

@@ -12,12 +12,13 @@ from __future__ import annotations
 
 import asyncio
 import hmac
+import json
 import logging
 import random
 import time
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from aiohttp import ClientSession, web
@@ -25,17 +26,17 @@ from aiohttp import ClientSession, web
 from bot.channels import Delivery, DeliveryStatus
 from bot.channels.queues import ChatQueues, FollowUps, remember
 from bot.channels.zalo_bot_api import (
-    FORBIDDEN,
-    QUOTA_EXCEEDED,
     UNAUTHORIZED,
     ZaloApiError,
     ZaloBotApi,
+    ZaloRateLimited,
     ZaloTransientError,
     message_kind,
     photo_url,
     updates_of,
 )
 from bot.channels.zalo_bot_config import WEBHOOK_ROUTE, ZaloBotAccount, ZaloBotConfig
+from bot.channels.zalo_bot_webhook import ZaloWebhookError, drop_webhook, set_webhook
 from bot.channels.zalo_common import download_image, numbered, split_text, with_file
 from bot.channels.zalo_quota import OnWarning, QuotaCounter, queue_quota_warning
 from bot.downloads import DownloadLinks
@@ -51,16 +52,25 @@ SECRET_HEADER = "X-Bot-Api-Secret-Token"
 SEEN_MESSAGES = 10_000
 SENT = Delivery(DeliveryStatus.SENT)
 
+__all__ = ["ZaloBotChannel", "ZaloWebhookError"]
+
 
 @dataclass
 class _Bot:
     account: ZaloBotAccount
     api: ZaloBotApi
-    quota_until: float = 0.0  # monotonic time until which Zalo said the quota is spent
+    paused_until: float = 0.0  # monotonic time until which Zalo asked us to slow down (429)
+    strikes: int = 0  # 429s in a row: each one doubles the pause
+    limited_since: float | None = None  # when this run of 429s began
+    alerted: set[str] = field(default_factory=set)  # alerts already raised by this process
 
     @property
     def bot_id(self) -> str:
         return self.account.bot_id
+
+    @property
+    def label(self) -> str:
+        return f"{self.bot_id} ({self.account.unit})" if self.account.unit else self.bot_id
 
 
 class ZaloBotChannel:
@@ -99,46 +109,42 @@ class ZaloBotChannel:
     # -- life cycle ------------------------------------------------------------------------------
 
     async def start(self) -> None:
+        try:
+            await self._start()
+        except BaseException:
+            await self.stop()
+            raise
+
+    async def _start(self) -> None:
         self._session = ClientSession()
         cfg = self.config
+        # The webhook route must answer before setWebhook: Zalo checks it during that call.
+        self._accepting = True
         for account in cfg.bots:
             bot = _Bot(account, ZaloBotApi(self._session, cfg.base_url, account.token))
-            label = f"{bot.bot_id} ({account.unit})" if account.unit else bot.bot_id
             try:
                 me = await bot.api.call("getMe")
                 name = me.get("account_name", "") if isinstance(me, dict) else ""
-                log.info("Zalo bot %s ready: %s", label, name)
+                log.info("Zalo bot %s ready: %s", bot.label, name)
             except ZaloApiError as e:
                 if e.code == UNAUTHORIZED:
-                    log.error("Zalo bot %s: token refused (401), this bot stays off", label)
+                    log.error("Zalo bot %s: token refused (401), this bot stays off", bot.label)
+                    await self._alert(bot, "token")
                     continue
-                log.warning("Zalo bot %s: getMe failed (%s)", label, e)
-            except ZaloTransientError as e:
-                log.warning("Zalo bot %s unreachable for now (%s); will keep trying", label, e)
+                log.warning("Zalo bot %s: getMe failed (%s)", bot.label, e)
+            except (ZaloTransientError, ZaloRateLimited) as e:
+                log.warning("Zalo bot %s unreachable for now (%s); will keep trying", bot.label, e)
             self.bots[bot.bot_id] = bot
             if cfg.webhook:
-                await self._set_webhook(bot)
+                url = cfg.webhook_url(bot.bot_id)
+                await set_webhook(bot.api, url, cfg.webhook_secret, bot.label)
             else:
-                try:  # polling and webhook are exclusive: a leftover webhook would win
-                    await bot.api.call("deleteWebhook")
-                except (ZaloApiError, ZaloTransientError) as e:
-                    log.debug("Zalo bot %s: deleteWebhook: %s", label, e)
+                await drop_webhook(bot.api, bot.label)
                 self._pollers.append(
-                    asyncio.create_task(self._poll(bot), name=f"zalo-poll:{label}")
+                    asyncio.create_task(self._poll(bot), name=f"zalo-poll:{bot.label}")
                 )
-        self._accepting = True
         mode = "webhook" if cfg.webhook else "long polling"
         log.info("Zalo Bot channel: %d of %d bots by %s", len(self.bots), len(cfg.bots), mode)
-
-    async def _set_webhook(self, bot: _Bot) -> None:
-        url = self.config.webhook_url(bot.bot_id)
-        try:
-            await bot.api.call(
-                "setWebhook", {"url": url, "secret_token": self.config.webhook_secret}
-            )
-            log.info("Zalo bot %s: webhook set to %s", bot.bot_id, url)
-        except (ZaloApiError, ZaloTransientError) as e:
-            log.error("Zalo bot %s: setWebhook failed (%s); it receives nothing", bot.bot_id, e)
 
     async def stop(self) -> None:
         """Stop polling, finish the updates already taken, then close the client. A webhook stays
@@ -168,27 +174,43 @@ class ZaloBotChannel:
         return wait * random.uniform(0.75, 1.0)  # many bots failing together spread apart
 
     async def _poll(self, bot: _Bot) -> None:
+        cfg = self.config
         failures = 0
         while True:
+            began = self.clock()
             try:
-                updates = await bot.api.get_updates(self.config.poll_timeout)
+                if self.clock() < bot.paused_until:
+                    await self.sleep(bot.paused_until - self.clock())
+                updates = await bot.api.get_updates(cfg.poll_timeout)
+            except ZaloRateLimited as e:
+                wait = await self._rate_limited(bot)
+                log.warning("Zalo bot %s: getUpdates %s; pause %.0f s", bot.label, e, wait)
+                continue  # the pause is kept on the bot: the next turn waits it out
             except ZaloApiError as e:
-                # A bad token or a spent quota will not mend in a second: wait long.
-                long = e.code in (UNAUTHORIZED, QUOTA_EXCEEDED)
-                wait = self.config.backoff_max if long else self._backoff(failures)
+                if e.code == UNAUTHORIZED:  # a bad token will not mend in a second
+                    await self._alert(bot, "token")
+                    wait = cfg.backoff_max
+                else:
+                    wait = self._backoff(failures)
                 failures += 1
-                log.warning("Zalo bot %s: getUpdates %s; retry in %.1f s", bot.bot_id, e, wait)
+                log.warning("Zalo bot %s: getUpdates %s; retry in %.1f s", bot.label, e, wait)
                 await self.sleep(wait)
                 continue
             except ZaloTransientError as e:
                 wait = self._backoff(failures)
                 failures += 1
-                log.warning("Zalo bot %s: %s; retry in %.1f s", bot.bot_id, e, wait)
+                log.warning("Zalo bot %s: %s; retry in %.1f s", bot.label, e, wait)
                 await self.sleep(wait)
                 continue
             failures = 0  # an answer, even an empty poll (408), is health
+            self._rate_passed(bot)
+            fresh = 0
             for update in updates:
-                await self._take(bot, update)
+                fresh += await self._take(bot, update)
+            # A poll may come back at once, empty or with an update served again: never spin.
+            rest = cfg.poll_floor - (self.clock() - began)
+            if not fresh and rest > 0:
+                await self.sleep(rest)
 
     def web_routes(self) -> list[web.RouteDef]:
         return [web.post(WEBHOOK_ROUTE, self._webhook)] if self.config.webhook else []
@@ -202,33 +224,42 @@ class ZaloBotChannel:
         bot = self.bots.get(request.match_info["bot_id"])
         if bot is None:
             return web.Response(status=404)
-        if not self._accepting:
-            return web.Response(status=503)
+        raw = await request.read()
+        if not raw.strip():
+            return web.Response(status=200)  # Zalo's check request during setWebhook
         try:
-            body = await request.json()
+            body = json.loads(raw)
         except ValueError:
             return web.Response(status=400)
-        for update in updates_of(body):
+        # Live deliveries are the update itself; the documentation wraps it in {ok, result}.
+        updates = updates_of(body)
+        if not updates:
+            return web.Response(status=200)  # the check request, or an event not for us
+        if not self._accepting:
+            return web.Response(status=503)  # shutting down: Zalo delivers it again
+        for update in updates:
             await self._take(bot, update)
         return web.Response(status=200)  # handled in the background: answer at once
 
-    async def _take(self, bot: _Bot, update: dict[str, Any]) -> None:
+    async def _take(self, bot: _Bot, update: dict[str, Any]) -> bool:
+        """Queue the update; False when it is not for us or was seen already."""
         try:
             msg = update.get("message") or {}
             sender, chat = msg.get("from") or {}, msg.get("chat") or {}
             chat_id = str(chat.get("id") or sender.get("id") or "")
             private = str(chat.get("chat_type") or "PRIVATE").upper() == "PRIVATE"
             if not chat_id or sender.get("is_bot") or not private:
-                return  # the bot works in private chats only
+                return False  # the bot works in private chats only
             # No update ids on Zalo, and duplicates happen: the message id is the key.
             message_id = str(msg.get("message_id") or "")
             if message_id:
                 key = f"{bot.bot_id}:{message_id}"
                 if key in self._seen:
                     log.info("repeated Zalo message %s ignored", key)
-                    return
+                    return False
                 remember(self._seen, key, SEEN_MESSAGES)
             self._queues.put((bot.bot_id, chat_id), (bot, update))
+            return True
         finally:
             async with self._received_changed:
                 self.received += 1
@@ -321,46 +352,76 @@ class ZaloBotChannel:
         return SENT
 
     async def _send_text(self, bot: _Bot, chat_id: str, text: str) -> Delivery:
-        if self.clock() < bot.quota_until:
-            return Delivery(DeliveryStatus.QUOTA, f"Zalo bot {bot.bot_id}: quota spent")
+        cfg = self.config
         attempt = 0
         while True:
+            pause = bot.paused_until - self.clock()
+            if pause > cfg.rate_inline_max:
+                return Delivery(DeliveryStatus.QUOTA, f"Zalo bot {bot.bot_id}: slowed down (429)")
+            if pause > 0:
+                await self.sleep(pause)
             try:
                 await bot.api.send_message(chat_id, text)
                 break
-            except ZaloApiError as e:
-                return await self._refused(bot, chat_id, e)
+            except ZaloApiError as e:  # our request was wrong: sending it again will not help
+                if e.code == UNAUTHORIZED:
+                    await self._alert(bot, "token")
+                log.error("Zalo bot %s: sendMessage to %s refused: %s", bot.label, chat_id, e)
+                return Delivery(DeliveryStatus.REFUSED, str(e))
+            except ZaloRateLimited as e:
+                wait = await self._rate_limited(bot)
+                if attempt >= cfg.send_retries or wait > cfg.rate_inline_max:
+                    return Delivery(DeliveryStatus.QUOTA, str(e))
+                attempt += 1
             except ZaloTransientError as e:
-                if attempt >= self.config.send_retries:
-                    log.warning("Zalo bot %s: gave up sending to %s: %s", bot.bot_id, chat_id, e)
+                # 403 is Zalo's "internal server error" too: the member is never marked blocked.
+                if attempt >= cfg.send_retries:
+                    log.warning("Zalo bot %s: gave up sending to %s: %s", bot.label, chat_id, e)
                     return Delivery(DeliveryStatus.FAILED, str(e))
                 wait = self._backoff(attempt)
                 attempt += 1
-                log.warning("Zalo bot %s: %s; retry in %.1f s", bot.bot_id, e, wait)
+                log.warning("Zalo bot %s: %s; retry in %.1f s", bot.label, e, wait)
                 await self.sleep(wait)
+        self._rate_passed(bot)
         try:
             await self.quota.count(bot.bot_id, bot.account.unit, self.engine.clock())
         except Exception:  # the message went out; a lost count must not fail the delivery
             log.exception("could not count a message of Zalo bot %s", bot.bot_id)
         return SENT
 
-    async def _refused(self, bot: _Bot, chat_id: str, error: ZaloApiError) -> Delivery:
-        if error.code == QUOTA_EXCEEDED:
-            # The month's quota is spent (or Zalo throttles): pause this bot, not the process.
-            bot.quota_until = self.clock() + self.config.quota_cooldown
-            log.warning("Zalo bot %s: quota exceeded (429); pausing its sends", bot.bot_id)
-            try:
-                await self.quota.exhausted(bot.bot_id, bot.account.unit, self.engine.clock())
-            except Exception:
-                log.exception("could not report the spent quota of Zalo bot %s", bot.bot_id)
-            return Delivery(DeliveryStatus.QUOTA, str(error))
-        if error.code == FORBIDDEN:
-            # Most likely the user blocked the bot; reminders try their other channel until
-            # they write again (the engine then clears the mark).
-            marked = await Identity.filter(
-                channel=CHANNEL, account=bot.bot_id, external_id=chat_id, blocked_at=None
-            ).update(blocked_at=self.engine.clock())
-            log.info("Zalo chat %s unreachable (%s); marked blocked: %s", chat_id, error, marked)
-            return Delivery(DeliveryStatus.BLOCKED, str(error))
-        log.error("Zalo bot %s: sendMessage to %s refused: %s", bot.bot_id, chat_id, error)
-        return Delivery(DeliveryStatus.FAILED, str(error))
+    # -- 429 and the admins ----------------------------------------------------------------------
+
+    async def _rate_limited(self, bot: _Bot) -> float:
+        """A 429: pause the bot, longer at each one in a row. The admins hear of it only when
+        this month's own count has reached the quota, or the 429s have lasted an hour."""
+        cfg = self.config
+        now = self.clock()
+        if bot.limited_since is None:
+            bot.limited_since = now
+        wait = min(cfg.rate_backoff_max, cfg.rate_backoff_base * 2**bot.strikes)
+        wait *= random.uniform(0.75, 1.0)
+        bot.strikes += 1
+        bot.paused_until = max(bot.paused_until, now + wait)
+        try:
+            if await self.quota.sent(bot.bot_id, self.engine.clock()) >= cfg.monthly_quota:
+                await self._alert(bot, "exhausted")
+            elif now - bot.limited_since >= cfg.rate_alert_after:
+                await self._alert(bot, "throttled")
+        except Exception:
+            log.exception("could not check the quota of Zalo bot %s", bot.bot_id)
+        log.warning("Zalo bot %s: 429 (%d in a row); pausing %.0f s", bot.label, bot.strikes, wait)
+        return wait
+
+    def _rate_passed(self, bot: _Bot) -> None:
+        bot.strikes, bot.limited_since = 0, None
+        bot.alerted -= {"exhausted", "throttled"}
+
+    async def _alert(self, bot: _Bot, kind: str) -> None:
+        """Tell the admins (once per bot and kind a day or a month: the outbox key decides)."""
+        if kind in bot.alerted:
+            return
+        bot.alerted.add(kind)
+        try:
+            await self.quota.alert(kind, bot.bot_id, bot.account.unit, self.engine.clock())
+        except Exception:
+            log.exception("could not tell the admins about Zalo bot %s (%s)", bot.bot_id, kind)

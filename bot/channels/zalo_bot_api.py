@@ -1,7 +1,12 @@
 """A small client for the Zalo Bot Platform (`<base>/bot<TOKEN>/<method>`), modelled on
 Telegram's Bot API. No SDK: a handful of JSON calls over aiohttp.
 
-The HTTP status is not reliable (ok:false has come with 200), so the envelope decides."""
+The HTTP status is not reliable (ok:false has come with 200), so the envelope decides. Errors
+follow the published table:
+  400 bad request, 401 token invalid, 404 not found   ─► ZaloApiError (our fault: not retried)
+  403 "internal server error", 5xx, network, no JSON  ─► ZaloTransientError (retry, back off)
+  408 a long poll that found nothing                  ─► an empty poll
+  429 "quota exceeded — API usage limit"              ─► ZaloRateLimited (back off, longer)"""
 
 from __future__ import annotations
 
@@ -15,8 +20,8 @@ log = logging.getLogger(__name__)
 
 POLL_TIMEOUT = 408  # getUpdates found nothing: the normal empty poll
 UNAUTHORIZED = 401
-FORBIDDEN = 403
-QUOTA_EXCEEDED = 429
+SERVER_ERROR = 403  # Zalo's table: "internal server error", not a user who blocked the bot
+RATE_LIMITED = 429  # "quota exceeded — API usage limit": a rate limit, not the month's quota
 
 
 class ZaloApiError(Exception):
@@ -29,7 +34,11 @@ class ZaloApiError(Exception):
 
 
 class ZaloTransientError(Exception):
-    """No answer worth reading (network, timeout, 5xx, not JSON): worth another try."""
+    """No answer worth reading (network, timeout, 403, 5xx, not JSON): worth another try."""
+
+
+class ZaloRateLimited(Exception):
+    """429: Zalo asks us to slow down."""
 
 
 @dataclass
@@ -72,8 +81,10 @@ class ZaloBotApi:
             if isinstance(raw, int | str) and str(raw).lstrip("-").isdigit():
                 code = int(raw)
             description = str(body.get("description") or "")[:200]
-        if code >= 500 or (body is None and code == 200):
-            raise ZaloTransientError(f"{method}: HTTP {status} {description}".strip())
+        if code >= 500 or code == SERVER_ERROR or (body is None and code == 200):
+            raise ZaloTransientError(f"{method}: {code} {description}".strip())
+        if code == RATE_LIMITED:
+            raise ZaloRateLimited(f"{method}: {code} {description}".strip())
         if code == 200:  # ok:false and no error code: a refusal we cannot name
             code = 400
         raise ZaloApiError(code, self._redact(description))
@@ -92,6 +103,37 @@ class ZaloBotApi:
 
     async def send_message(self, chat_id: str, text: str) -> Any:
         return await self.call("sendMessage", {"chat_id": chat_id, "text": text})
+
+
+def webhook_url_of(info: Any) -> str:
+    """The URL in a getWebhookInfo result ("" when none is set)."""
+    if isinstance(info, dict):
+        for key in ("url", "webhook_url", "webhookUrl"):
+            if isinstance(info.get(key), str):
+                return str(info[key])
+    return ""
+
+
+def verification_of(result: Any) -> bool | None:
+    """Whether Zalo's check request to the webhook succeeded, from setWebhook's `verification`
+    (None when the answer carries none). Its exact shape is not documented: a boolean, a word
+    ("success", "failed"), an HTTP status, or an object holding one of those are all read."""
+    value = result.get("verification") if isinstance(result, dict) else None
+    if value is None:
+        return None
+    if isinstance(value, dict):
+        for key in ("success", "ok", "verified", "status", "result", "status_code", "code"):
+            if key in value:
+                return verification_of({"verification": value[key]})
+        return None
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int | float):
+        return 200 <= value < 300
+    word = str(value).strip().lower()
+    if word.isdigit():
+        return 200 <= int(word) < 300
+    return word in {"success", "succeeded", "successful", "ok", "true", "verified", "passed"}
 
 
 def updates_of(body: Any) -> list[dict[str, Any]]:

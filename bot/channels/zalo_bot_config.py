@@ -54,10 +54,16 @@ class ZaloBotConfig:
     request_timeout: float = 15.0
     download_timeout: float = 60.0
     max_photo_bytes: int = MAX_PHOTO_BYTES
+    poll_floor: float = 1.0  # least time between polls that bring nothing new
     backoff_base: float = 1.0  # first wait after a failed poll or send; doubles each time
     backoff_max: float = 60.0
     send_retries: int = 2
-    quota_cooldown: float = 3600.0  # after a 429, sends through that bot pause this long
+    # 429 is a rate limit: a bot's sends and polls pause, 5 s at first, doubling to 10 minutes;
+    # a reply waits inline for a pause this short, else the outbox tries again later.
+    rate_backoff_base: float = 5.0
+    rate_backoff_max: float = 600.0
+    rate_inline_max: float = 10.0
+    rate_alert_after: float = 3600.0  # 429s for this long without a success: tell the admins
     monthly_quota: int = 3000
     quota_warn: float = 0.8
     max_parallel: int = 32

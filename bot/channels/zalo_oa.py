@@ -5,9 +5,12 @@ webhook (X-ZEvent-Signature checked on the raw body) ─► per-user queue ─�
   follow / unfollow ─► Identity.blocked_at cleared / set
 replies ─► texts with a button template (each button sends its Choice.payload back as text)
 
-Free-form messages reach a user only within 7 days of their last interaction: a send refused for
-that (-230, -232) comes back as Delivery(OUTSIDE_WINDOW), so reminders can try the member's
-other channel."""
+Free-form messages reach a user for 48 hours after their last interaction for free, billed from
+48 hours to 7 days (a funded Zalo Cloud Account, else -320/-321), then not at all (-230, -232).
+`reach` tells the outbox sender which, from Identity.last_seen_at: after 48 hours the member's
+other channels go first, after 7 days the OA is not tried. Refusals for good (-227, -244, -218)
+are not retried; -32 (about 4,000 requests a minute per app) backs off, and sends are paced
+under that rate."""
 
 from __future__ import annotations
 
@@ -16,25 +19,36 @@ import hmac
 import json
 import logging
 import random
+import time
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable
+from datetime import datetime
 from typing import Any
 
 from aiohttp import ClientError, ClientSession, ClientTimeout, web
+from tortoise.exceptions import IntegrityError
+from tortoise.expressions import Q
 
-from bot.channels import Delivery, DeliveryStatus
-from bot.channels.queues import ChatQueues, FollowUps
+from bot.channels import Delivery, DeliveryStatus, Reach
+from bot.channels.queues import ChatQueues, FollowUps, remember
 from bot.channels.zalo_common import download_image, numbered, split_text
 from bot.channels.zalo_oa_api import (
     BAD_PARAMETER,
+    FREE_WINDOW,
+    NO_PAID_ACCOUNT,
     NOT_FOLLOWER,
     OUT_OF_QUOTA,
     OUTSIDE_WINDOW,
+    PAID_WINDOW,
     PAYLOAD_RE,
+    PERMANENT,
+    RATE_LIMITED,
     TOKEN_REFUSED,
     UNSUPPORTED,
     ZaloOAConfig,
     attachment_of,
+    event_ms,
+    event_time,
     render,
     signature,
     user_of,
@@ -44,7 +58,9 @@ from bot.downloads import DownloadLinks
 from handlers import texts as T
 from handlers.engine import Engine
 from handlers.messages import Incoming, Location, Reply
-from models import Identity
+from handlers.reminders import notify_admins
+from models import Identity, ZaloFollow
+from models.periods import VN_TZ
 
 log = logging.getLogger(__name__)
 
@@ -70,12 +86,17 @@ class ZaloOAChannel:
         links: DownloadLinks | None = None,
         *,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.engine = engine
         self.config = config
         self.links = links
         self.sleep = sleep
+        self.clock = clock
         self.tokens: OATokens | None = None
+        self._next_slot = 0.0  # monotonic time of the next request the pace allows
+        self._paused_until = 0.0  # after a -32: every send waits until then
+        self._paid_refused_until = 0.0  # after a -320/-321: no billed sends until then
         self.received = 0
         self._received_changed = asyncio.Condition()
         self._session: ClientSession | None = None
@@ -160,13 +181,13 @@ class ZaloOAChannel:
             if not user_id:
                 return
             msg_id = str((event.get("message") or {}).get("msg_id") or "")
+            if not msg_id and name in ("follow", "unfollow"):  # these carry no message id
+                msg_id = f"{name}:{user_id}:{event.get('timestamp')}"
             if msg_id:  # Zalo posts an event again when unsure it arrived
                 if msg_id in self._seen:
-                    log.info("repeated Zalo OA message %s ignored", msg_id)
+                    log.info("repeated Zalo OA event %s ignored", msg_id)
                     return
-                self._seen[msg_id] = None
-                if len(self._seen) > SEEN_MESSAGES:
-                    self._seen.popitem(last=False)
+                remember(self._seen, msg_id, SEEN_MESSAGES)
             self._queues.put(user_id, event)
         finally:
             async with self._received_changed:
@@ -191,15 +212,47 @@ class ZaloOAChannel:
             await (
                 self._identity(user_id).filter(blocked_at__not_isnull=True).update(blocked_at=None)
             )
-            if await self._identity(user_id).exists():
+            await self._seen_at(user_id, event, now)
+            if await self._identity(user_id).exists() or not await self._first_follow(
+                user_id, event, now
+            ):
                 return
             # A newcomer: the engine greets them and explains how to join.
             event = {**event, "message": {"text": "/start"}, "event_name": "user_send_text"}
         incoming = await self._incoming(user_id, event)
+        replies: list[Reply] = []
         if isinstance(incoming, str):
-            await self._answer(user_id, [Reply(incoming)])
+            replies = [Reply(incoming)]
         elif incoming is not None:
-            await self._answer(user_id, await self.engine.handle(incoming))
+            replies = await self.engine.handle(incoming)
+        await self._seen_at(user_id, event, now)  # after the turn: a newcomer exists by now
+        await self._answer(user_id, replies)
+
+    async def _seen_at(self, user_id: str, event: dict[str, Any], now: datetime) -> None:
+        """The user interacted: the OA's 48-hour and 7-day windows start again."""
+        when = min(event_time(event) or now, now)  # a retried event keeps its first time
+        later = Q(last_seen_at=None) | Q(last_seen_at__lt=when)
+        await self._identity(user_id).filter(later).update(last_seen_at=when)
+
+    async def _first_follow(self, user_id: str, event: dict[str, Any], now: datetime) -> bool:
+        """True for the first delivery of this follow event, in any process."""
+        stamp = event_ms(event) or int(now.timestamp() * 1000)
+        try:
+            await ZaloFollow.create(oa_id=self.config.oa_id, user_id=user_id, event_time=stamp)
+        except IntegrityError:
+            log.info("follow of Zalo OA user %s at %d greeted already", user_id, stamp)
+            return False
+        return True
+
+    def reach(self, last_seen: datetime, now: datetime) -> Reach:
+        """For the outbox sender: may the OA message a user who last interacted at `last_seen`?"""
+        silent = now - last_seen
+        if silent > PAID_WINDOW:
+            return Reach.NEVER
+        if silent > FREE_WINDOW:
+            # Billed: only when the member has no other way, and not while Zalo says unfunded.
+            return Reach.NEVER if self.clock() < self._paid_refused_until else Reach.LATER
+        return Reach.FREE
 
     async def _incoming(self, user_id: str, event: dict[str, Any]) -> Incoming | str | None:
         name = str(event.get("event_name"))
@@ -282,19 +335,21 @@ class ZaloOAChannel:
 
     async def _send(self, user_id: str, message: dict[str, Any]) -> Delivery:
         assert self.tokens is not None
+        cfg = self.config
         body = {"recipient": {"user_id": user_id}, "message": message}
         attempt, renewed = 0, False
         while True:
             try:
                 token = await self.tokens.access_token()
+                await self._pace()
                 answer = await self._post(token, body)
             except OATokenError as e:
                 return Delivery(DeliveryStatus.FAILED, str(e))
             except _Transient as e:
-                if attempt >= self.config.send_retries:
+                if attempt >= cfg.send_retries:
                     log.warning("Zalo OA: gave up sending to %s: %s", user_id, e)
                     return Delivery(DeliveryStatus.FAILED, str(e))
-                wait = min(self.config.backoff_max, self.config.backoff_base * 2**attempt)
+                wait = min(cfg.backoff_max, cfg.backoff_base * 2**attempt)
                 attempt += 1
                 await self.sleep(wait * random.uniform(0.75, 1.0))
                 continue
@@ -308,7 +363,22 @@ class ZaloOAChannel:
                 except OATokenError as e:
                     return Delivery(DeliveryStatus.FAILED, str(e))
                 continue
+            if error == RATE_LIMITED and attempt < cfg.send_retries:
+                # Over the app's requests a minute: every send of this process waits.
+                wait = min(cfg.backoff_max * 4, cfg.rate_backoff_base * 2**attempt)
+                attempt += 1
+                self._paused_until = max(self._paused_until, self.clock() + wait)
+                log.warning("Zalo OA: -32 (rate limit); pausing sends %.0f s", wait)
+                continue
             return await self._refused(user_id, error, str(answer.get("message") or ""))
+
+    async def _pace(self) -> None:
+        """Requests spaced to stay under the app's limit a minute (and after a -32, paused)."""
+        now = self.clock()
+        slot = max(now, self._next_slot, self._paused_until)
+        self._next_slot = slot + 60.0 / self.config.requests_per_minute
+        if slot > now:
+            await self.sleep(slot - now)
 
     async def _post(self, token: str, body: dict[str, Any]) -> dict[str, Any]:
         assert self._session is not None
@@ -333,12 +403,36 @@ class ZaloOAChannel:
         if error in OUTSIDE_WINDOW:
             log.info("Zalo OA user %s is outside the 7-day window (%s)", user_id, detail)
             return Delivery(DeliveryStatus.OUTSIDE_WINDOW, detail)
+        if error in NO_PAID_ACCOUNT:
+            # Past 48 hours a message is billed, and no funded Zalo Cloud Account pays for it:
+            # billed sends stop for a while, the member's other channels carry the message.
+            self._paid_refused_until = self.clock() + self.config.paid_refused_pause
+            await self._tell_admins_once(error)
+            return Delivery(DeliveryStatus.OUTSIDE_WINDOW, detail)
+        if error in PERMANENT or error == BAD_PARAMETER:
+            log.warning("Zalo OA: send to %s refused for good: %s", user_id, detail)
+            return Delivery(DeliveryStatus.REFUSED, detail)
         if error == NOT_FOLLOWER:
             now = self.engine.clock()
             await self._identity(user_id).filter(blocked_at=None).update(blocked_at=now)
             return Delivery(DeliveryStatus.BLOCKED, detail)
+        if error == RATE_LIMITED:
+            return Delivery(DeliveryStatus.QUOTA, detail)  # still -32 after backing off: later
         if error == OUT_OF_QUOTA:
             log.warning("Zalo OA %s: out of message quota (%s)", self.config.oa_id, detail)
             return Delivery(DeliveryStatus.QUOTA, detail)
         log.warning("Zalo OA: send to %s refused: %s", user_id, detail)
         return Delivery(DeliveryStatus.FAILED, detail)
+
+    async def _tell_admins_once(self, error: int) -> None:
+        now = self.engine.clock()
+        month = now.astimezone(VN_TZ).strftime("%Y-%m")
+        key = f"zalo_oa:{self.config.oa_id}:no-paid-account:{month}"  # once a month at most
+        text = T.ZL_OA_NO_PAID_ACCOUNT.format(oa=self.config.oa_id, code=error)
+        log.warning(
+            "Zalo OA %s: %d, no paid account for messages after 48 h", self.config.oa_id, error
+        )
+        try:
+            await notify_admins(key, text, now)
+        except Exception:
+            log.exception("could not tell the admins: Zalo OA %s, %d", self.config.oa_id, error)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from bot.channels.zalo_common import MAX_PHOTO_BYTES, numbered, split_text, with_file
@@ -15,7 +16,15 @@ from handlers.messages import Choice, Reply
 
 PAYLOAD_RE = re.compile(r"\d{1,9}:\d{1,4}")  # Choice.payload: "<state version>:<index>"
 BUTTON_TITLE = 100
+MAX_BUTTONS = 5  # the API takes at most 5 buttons in a template
+FREE_WINDOW = timedelta(hours=48)  # after the user's last interaction: free messages
+PAID_WINDOW = timedelta(days=7)  # then billed to a Zalo Cloud Account; after that, refused
 OUTSIDE_WINDOW = {-230, -232}
+NO_PAID_ACCOUNT = {-320, -321}  # a billed message without a funded Zalo Cloud Account
+# Refused for good, not to be retried: user banned or inactive 45 days, user restricted this
+# kind of message, -218.
+PERMANENT = {-227, -244, -218}
+RATE_LIMITED = -32  # over about 4,000 requests a minute per app
 NOT_FOLLOWER = -213
 OUT_OF_QUOTA = -211
 BAD_PARAMETER = -201
@@ -39,7 +48,10 @@ class ZaloOAConfig:
     access_token: str = field(default="", repr=False)
     api_url: str = "https://openapi.zalo.me"
     oauth_url: str = "https://oauth.zaloapp.com"
-    max_buttons: int = 5  # unsure how many Zalo shows; more choices go as a numbered list
+    max_buttons: int = MAX_BUTTONS  # more choices than this go as a numbered list
+    requests_per_minute: int = 4000  # Zalo's limit per app (-32 past it); paced per process
+    rate_backoff_base: float = 5.0  # the first wait after a -32, doubling
+    paid_refused_pause: float = 24 * 3600.0  # after -320/-321, no billed sends for this long
     request_timeout: float = 15.0
     download_timeout: float = 60.0
     max_photo_bytes: int = MAX_PHOTO_BYTES
@@ -48,6 +60,10 @@ class ZaloOAConfig:
     backoff_max: float = 30.0
     max_parallel: int = 32
     shutdown_timeout: float = 30.0
+
+    def __post_init__(self) -> None:
+        if not 1 <= self.max_buttons <= MAX_BUTTONS:
+            raise ValueError(f"ZALO_OA_MAX_BUTTONS: 1 to {MAX_BUTTONS} (the API takes at most 5)")
 
     @classmethod
     def from_settings(cls, settings: Settings) -> ZaloOAConfig:
@@ -118,6 +134,22 @@ def user_of(event: dict[str, Any]) -> str:
         if isinstance(value, dict) and value.get("id"):
             return str(value["id"])
     return ""
+
+
+def event_ms(event: dict[str, Any]) -> int | None:
+    """The event's `timestamp`: epoch milliseconds, as a string or a number (None if not)."""
+    try:
+        return int(str(event.get("timestamp", "")).strip())
+    except ValueError:
+        return None
+
+
+def event_time(event: dict[str, Any]) -> datetime | None:
+    ms = event_ms(event)
+    try:
+        return None if ms is None else datetime.fromtimestamp(ms / 1000, UTC)
+    except (OverflowError, OSError, ValueError):
+        return None
 
 
 def attachment_of(event: dict[str, Any]) -> dict[str, Any]:

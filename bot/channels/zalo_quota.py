@@ -28,7 +28,13 @@ class QuotaWarning:
     month: str  # YYYY-MM, Vietnam time
     sent: int
     quota: int
-    exhausted: bool = False  # Zalo refused a message (429), not merely near the quota
+    # near: past the warning share of the quota; exhausted: our count reached the quota and Zalo
+    # answers 429; throttled: 429s for an hour below the quota; token: Zalo refused the token.
+    kind: str = "near"
+
+    @property
+    def exhausted(self) -> bool:
+        return self.kind == "exhausted"
 
     @property
     def text(self) -> str:
@@ -40,25 +46,37 @@ class QuotaWarning:
             "quota": self.quota,
             "month": f"{self.month[5:]}/{self.month[:4]}",
         }
-        return (T.ZL_QUOTA_EXHAUSTED if self.exhausted else T.ZL_QUOTA_WARNING).format(**fields)
+        return TEXTS[self.kind].format(**fields)
+
+
+TEXTS = {
+    "near": T.ZL_QUOTA_WARNING,
+    "exhausted": T.ZL_QUOTA_EXHAUSTED,
+    "throttled": T.ZL_RATE_LIMITED,
+    "token": T.ZL_TOKEN_INVALID,
+}
 
 
 OnWarning = Callable[[QuotaWarning], Awaitable[None]]
 
 
 async def queue_quota_warning(warning: QuotaWarning) -> None:
-    """Tell the admins through the outbox, once per bot, month and kind of warning."""
-    kind = "exhausted" if warning.exhausted else "near"
-    key = f"quota:{warning.channel}:{warning.account}:{warning.month}:{kind}"
-    await notify_admins(key, warning.text, datetime.now(UTC))
+    """Tell the admins through the outbox: once per bot, month and kind of warning; a refused
+    token or an hour of 429s once a day."""
+    now = datetime.now(UTC)
+    when = warning.month
+    if warning.kind in ("throttled", "token"):
+        when = now.astimezone(VN_TZ).strftime("%Y-%m-%d")
+    key = f"quota:{warning.channel}:{warning.account}:{when}:{warning.kind}"
+    await notify_admins(key, warning.text, now)
     log.warning(
-        "Zalo bot %s%s: %d/%d messages in %s%s (admins told through the outbox)",
+        "Zalo bot %s%s: %d/%d messages in %s, %s (admins told through the outbox)",
         warning.account,
         f" ({warning.unit})" if warning.unit else "",
         warning.sent,
         warning.quota,
         warning.month,
-        ", quota exhausted (429)" if warning.exhausted else "",
+        warning.kind,
     )
 
 
@@ -99,10 +117,14 @@ class QuotaCounter:
                 )
         return row.sent
 
-    async def exhausted(self, account: str, unit: str, now: datetime) -> None:
-        month = vn_month(now)
-        row = await ChannelCounter.get_or_none(channel=self.channel, account=account, month=month)
-        sent = row.sent if row else 0
+    async def sent(self, account: str, now: datetime) -> int:
+        """This month's count of the bot's messages."""
+        key = {"channel": self.channel, "account": account, "month": vn_month(now)}
+        row = await ChannelCounter.get_or_none(**key)
+        return row.sent if row else 0
+
+    async def alert(self, kind: str, account: str, unit: str, now: datetime) -> None:
+        sent = await self.sent(account, now)
         await self.on_warning(
-            QuotaWarning(self.channel, account, unit, month, sent, self.quota, exhausted=True)
+            QuotaWarning(self.channel, account, unit, vn_month(now), sent, self.quota, kind)
         )

@@ -357,6 +357,10 @@ class FakeTelegram:
         self.webhook = None
         return True
 
+    async def _m_getWebhookInfo(self, call: Call) -> Any:
+        url = (self.webhook or {}).get("url") or ""
+        return {"url": url, "has_custom_certificate": False, "pending_update_count": 0}
+
     async def _m_setMyCommands(self, call: Call) -> Any:
         return True
 

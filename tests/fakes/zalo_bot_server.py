@@ -1,10 +1,13 @@
 """A fake Zalo Bot Platform on loopback, spoken to over HTTP by the real adapter.
 
-It serves what the adapter calls (getMe, getUpdates, sendMessage, setWebhook, deleteWebhook) for
-several bots, records every call, and misbehaves on demand: an empty long poll answered 408 (the
-normal case), a quota spent (429), a 5xx, a user who blocked the bot (403), a text over 2000
-characters refused (400). It also serves the images users send (`/media/NAME`). Tests play users
-with `FakeZaloUser`: their updates wait for getUpdates, or are posted to the bot's webhook."""
+It serves what the adapter calls (getMe, getUpdates, sendMessage, sendChatAction, setWebhook,
+getWebhookInfo, deleteWebhook) for several bots, records every call, and behaves as the published
+error table says: an empty long poll answered 408 (the normal case), 429 as a rate limit, 403 as
+"internal server error" (any fault can be injected), a text over 2000 UTF-16 units refused (400).
+setWebhook sends a check request to the URL first and reports it in `verification`. Polls may
+serve an update again (`repeat`). It also serves the images users send (`/media/NAME`). Tests play
+users with `FakeZaloUser`: their updates wait for getUpdates, or are posted to the bot's webhook,
+flat as live deliveries are reported, or wrapped in {ok, result} as the documentation shows."""
 
 from __future__ import annotations
 
@@ -16,7 +19,7 @@ from collections import defaultdict, deque
 from dataclasses import dataclass, field
 from typing import Any
 
-from aiohttp import ClientSession, web
+from aiohttp import ClientError, ClientSession, web
 
 from fakes import serve_loopback
 
@@ -52,12 +55,15 @@ class Fault:
 class FakeZaloBot:
     def __init__(self, *tokens: str) -> None:
         self.tokens = {t.split(":", 1)[0]: t for t in tokens}
-        self.calls: list[Call] = []
+        self.calls: list[Call] = []  # the calls answered with success
+        self.requests: list[tuple[str, str]] = []  # (bot id, method) of every call, failed too
         self.updates: dict[str, deque[dict[str, Any]]] = defaultdict(deque)
         self.faults: dict[tuple[str, str], deque[Fault]] = defaultdict(deque)
         self.webhooks: dict[str, dict[str, Any]] = {}
         self.webhook_statuses: list[int] = []
-        self.blocked: set[str] = set()  # chat ids whose user blocked the bots
+        self.checks: list[int] = []  # HTTP statuses of the check requests setWebhook sent
+        self.wrapped = False  # webhook bodies as {ok, result} (docs) instead of flat (live)
+        self.repeat = 0  # each polled update is served this many more times
         self.media: dict[str, bytes] = {}
         self.downloads: list[str] = []
         self.poll_hold = 0.2  # the longest a getUpdates waits here, whatever it asks
@@ -104,12 +110,12 @@ class FakeZaloBot:
         if hook:
             assert self._session is not None
             headers = {"X-Bot-Api-Secret-Token": hook["secret_token"]}
-            body = {"ok": True, "result": update}
+            body = {"ok": True, "result": update} if self.wrapped else update
             async with self._session.post(hook["url"], json=body, headers=headers) as r:
                 self.webhook_statuses.append(r.status)
             return
         async with self._changed:
-            self.updates[bot_id].append(update)
+            self.updates[bot_id].extend([update] * (1 + self.repeat))
             self._changed.notify_all()
 
     async def wait_polled(self, bot_id: str, polls: int = 1) -> None:
@@ -137,6 +143,9 @@ class FakeZaloBot:
             and (bot_id is None or c.bot_id == bot_id)
         ]
 
+    def tries(self, bot_id: str, method: str) -> int:
+        return self.requests.count((bot_id, method))
+
     def called(self, method: str, bot_id: str | None = None) -> list[Call]:
         return [
             c for c in self.calls if c.method == method and (bot_id is None or c.bot_id == bot_id)
@@ -150,6 +159,7 @@ class FakeZaloBot:
         if self.tokens.get(bot_id) != token:
             return _error(401, "Unauthorized")
         method = request.match_info["method"]
+        self.requests.append((bot_id, method))
         params: dict[str, Any] = dict(request.query)
         if request.body_exists:
             if request.content_type == "application/json":
@@ -195,19 +205,37 @@ class FakeZaloBot:
         return _error(408, "Request timeout", self.poll_timeout_status)
 
     async def _m_sendMessage(self, call: Call) -> Any:
-        text = call.text
-        if not call.chat_id or not 1 <= len(text) <= TEXT_LIMIT:
+        units = len(call.text.encode("utf-16-le")) // 2  # counted as Telegram counts
+        if not call.chat_id or not 1 <= units <= TEXT_LIMIT:
             return _error(400, "Bad Request: text must be 1 to 2000 characters")
-        if call.chat_id in self.blocked:
-            return _error(403, "Forbidden")
         return {"message_id": f"bot-{next(self._message_ids)}", "date": int(time.time() * 1000)}
 
+    async def _m_sendChatAction(self, call: Call) -> Any:
+        if not call.chat_id or call.params.get("action") != "typing":
+            return _error(400, "Bad Request: action must be typing")
+        return True
+
     async def _m_setWebhook(self, call: Call) -> Any:
-        self.webhooks[call.bot_id] = {
-            "url": call.params["url"],
-            "secret_token": call.params["secret_token"],
-        }
-        return {"url": call.params["url"]}
+        url, secret = str(call.params.get("url") or ""), str(call.params.get("secret_token") or "")
+        if not url.startswith(("https://", "http://127.0.0.1")) or not 8 <= len(secret) <= 256:
+            return _error(400, "Bad Request: url must be https, secret_token 8 to 256 characters")
+        # Zalo calls the webhook once, with the secret, before it answers.
+        assert self._session is not None
+        try:
+            headers = {"X-Bot-Api-Secret-Token": secret}
+            async with self._session.post(url, data=b"{}", headers=headers) as r:
+                status = r.status
+        except (OSError, ClientError):
+            status = 0
+        self.checks.append(status)
+        if status != 200:
+            return {"url": url, "verification": {"status": "failed", "http_status": status}}
+        self.webhooks[call.bot_id] = {"url": url, "secret_token": secret}
+        return {"url": url, "verification": {"status": "success", "http_status": status}}
+
+    async def _m_getWebhookInfo(self, call: Call) -> Any:
+        hook = self.webhooks.get(call.bot_id)
+        return {"url": hook["url"] if hook else "", "updated_at": int(time.time() * 1000)}
 
     async def _m_deleteWebhook(self, call: Call) -> Any:
         self.webhooks.pop(call.bot_id, None)

@@ -3,8 +3,10 @@ endpoint (v4) with single-use refresh tokens, image hosting, and a webhook poste
 events as Zalo does (SHA-256 of app id + raw body + timestamp + OA secret key).
 
 It answers errors the Zalo way, HTTP 200 with a non-zero `error`: -216 for an unknown access
-token, -230 for a user silent for over 7 days, -213 for a user who does not follow the OA, -201
-for a button template it does not accept."""
+token, -230 for a user silent for over 7 days, -320 for one silent 48 hours to 7 days when the OA
+has no funded Zalo Cloud Account, -213 for a user who does not follow the OA, -201 for a button
+template it does not accept (over 5 buttons, as the API), and any code a test queues (-32 rate
+limit, -227, -244, -218 refusals for good)."""
 
 from __future__ import annotations
 
@@ -56,9 +58,11 @@ class FakeZaloOA:
         self.refresh_delay = 0.0  # seconds a refresh takes: widens any race between two
         self.sent: list[Sent] = []
         self.refused: list[tuple[str, int]] = []
-        self.outside_window: set[str] = set()
+        self.outside_window: set[str] = set()  # silent over 7 days
+        self.paid_window: set[str] = set()  # silent 48 hours to 7 days: billed messages
+        self.paid_account = False  # a funded Zalo Cloud Account pays for those
         self.not_followers: set[str] = set()
-        self.max_buttons: int | None = None  # more buttons than this: -201
+        self.max_buttons = 5  # more buttons than this: -201
         self.errors: deque[int] = deque()  # forced error codes for the next sends
         self.media: dict[str, bytes] = {}
         self.webhook_url = ""
@@ -72,6 +76,7 @@ class FakeZaloOA:
         app = web.Application()
         app.router.add_post("/v3.0/oa/message/cs", self._send)
         app.router.add_post("/v4/oa/access_token", self._token)
+        app.router.add_get("/v2.0/oa/getoa", self._getoa)
         app.router.add_get("/media/{name}", self._media)
         self._runner, self.port = await serve_loopback(app)
         self._session = ClientSession()
@@ -133,11 +138,11 @@ class FakeZaloOA:
             error = -213
         elif user_id in self.outside_window:
             error = -230
-        elif not 1 <= len(str(message.get("text") or "")) <= 2000:
+        elif user_id in self.paid_window and not self.paid_account:
+            error = -320
+        elif not 1 <= len(str(message.get("text") or "").encode("utf-16-le")) // 2 <= 2000:
             error = -201
-        elif self.max_buttons is not None and len(Sent(user_id, message, token).buttons) > (
-            self.max_buttons
-        ):
+        elif len(Sent(user_id, message, token).buttons) > self.max_buttons:
             error = -201
         if error:
             self.refused.append((user_id, error))
@@ -147,6 +152,13 @@ class FakeZaloOA:
         return web.json_response(
             {"error": 0, "message": "Success", "data": {"message_id": msg_id, "user_id": user_id}}
         )
+
+    async def _getoa(self, request: web.Request) -> web.Response:
+        """The OA's profile: what an access token is checked against."""
+        if request.headers.get("access_token", "") not in self.access_tokens:
+            return web.json_response({"error": -216, "message": "Access token is invalid"})
+        data = {"oa_id": OA_ID, "name": "Ban Tuyên giáo Sơn Lâm (thử)", "is_verified": True}
+        return web.json_response({"error": 0, "message": "Success", "data": data})
 
     async def _token(self, request: web.Request) -> web.Response:
         form = dict(await request.post())
