@@ -4,7 +4,7 @@ from models.entities import OutboxStatus
 from tortoise import fields
 
 class Migration(migrations.Migration):
-    dependencies = [('models', '0004_recent_messages')]
+    dependencies = [('models', '0005_locality_aliases')]
 
     initial = False
 
