@@ -17,16 +17,32 @@ from tortoise.expressions import F, Q
 from tortoise.transactions import in_transaction
 
 from bot.channels import Deliverer, DeliveryStatus
-from handlers import remind
+from handlers import ack, remind
 from handlers import texts as T
+from handlers import texts_directives as D
 from handlers.engine import Engine
+from handlers.messages import Reply
 from handlers.reminders import ReminderPlan
-from models import Activity, Identity, NilReport, Outbox, OutboxStatus, Period
+from models import (
+    Activity,
+    Directive,
+    DirectiveAck,
+    Identity,
+    NilReport,
+    Outbox,
+    OutboxStatus,
+    Period,
+)
 from models.periods import is_locked, vn_today
 
 log = logging.getLogger(__name__)
 
 REMINDER_CHOICES = [(remind.NOW, T.REMIND_NOW), (remind.NIL, T.MENU_NIL), (remind.SNOOZE, T.SNOOZE)]
+# category -> (the flow that reads the answer, its choices, the note for a member who is busy)
+QUESTIONS = {
+    "reminder": ("remind", REMINDER_CHOICES, T.REMIND_BUSY),
+    "directive": ("ack", ack.CHOICES, D.ACK_BUSY),
+}
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 FINAL = {
     DeliveryStatus.BLOCKED: OutboxStatus.BLOCKED,
@@ -90,7 +106,16 @@ class OutboxSender:
         return list(rows)
 
     async def _still_due(self, row: Outbox) -> bool:
-        """A reminder stops as soon as the unit reports or files nil, or the period locks."""
+        """A reminder stops as soon as the unit reports or files nil, or the period locks; a
+        directive when it is withdrawn, its reminder when the member has acknowledged it."""
+        if row.category == "directive":
+            directive_id = row.payload.get("directive", 0)
+            if not await Directive.exists(id=directive_id, withdrawn_at=None):
+                return False
+            acked = row.payload.get("reminder") and await DirectiveAck.exists(
+                directive_id=directive_id, member_id=row.member_id
+            )
+            return not acked
         if row.category != "reminder":
             return True
         period = await Period.get_or_none(id=row.payload.get("period", 0))
@@ -111,7 +136,12 @@ class OutboxSender:
 
     async def _deliver(self, row: Outbox) -> str:
         if not await self._still_due(row):
-            await self._finish(row, OutboxStatus.CANCELLED, "", "đã báo cáo hoặc kỳ đã khóa")
+            why = (
+                "đã thu hồi hoặc đã nhận"
+                if row.category == "directive"
+                else "đã báo cáo hoặc kỳ đã khóa"
+            )
+            await self._finish(row, OutboxStatus.CANCELLED, "", why)
             return OutboxStatus.CANCELLED
         # The channel the member used last comes first; never-used ones last (in Python, since
         # SQLite and PostgreSQL put NULLs at opposite ends of a descending sort).
@@ -123,16 +153,28 @@ class OutboxSender:
                 i.id,
             ),
         )
-        choices = REMINDER_CHOICES if row.category == "reminder" else []
-        state = {"period": row.payload.get("period"), "snooze_hours": self.plan.snooze_hours}
+        flow, choices, busy = QUESTIONS.get(row.category, ("remind", [], ""))
+        state = {
+            "period": row.payload.get("period"),
+            "snooze_hours": self.plan.snooze_hours,
+            "directive": row.payload.get("directive"),
+        }
         outcomes: list[tuple[str, DeliveryStatus, str]] = []
         for ident in identities:
             deliverer = self.deliverers.get(ident.channel)
             if deliverer is None:
                 continue
             replies = await self.engine.proactive(
-                ident.channel, ident.account, ident.external_id, row.text, choices, state
+                ident.channel,
+                ident.account,
+                ident.external_id,
+                row.text,
+                choices,
+                state,
+                flow=flow,
+                busy=busy,
             )
+            replies = self._with_parts(row, replies)
             result = await deliverer.deliver(ident.external_id, ident.account, replies)
             outcomes.append((ident.channel, result.status, result.detail))
             if result.status == DeliveryStatus.SENT:
@@ -154,6 +196,17 @@ class OutboxSender:
         final = next((FINAL[s] for _, s, _ in outcomes if s in FINAL), OutboxStatus.FAILED)
         await self._finish(row, final, outcomes[-1][0] if outcomes else "", error)
         return final
+
+    def _with_parts(self, row: Outbox, replies: list[Reply]) -> list[Reply]:
+        """A directive's or notice's texts before its question, its file on the first of them
+        (a document on Telegram, a link on Zalo)."""
+        if not replies:
+            return replies
+        out = [Reply(text) for text in row.payload.get("before") or []] + replies
+        file = row.payload.get("file")
+        if file:
+            out[0].file = self.engine.media_dir / file
+        return out
 
     async def _finish(
         self, row: Outbox, status: OutboxStatus, channel: str, error: str, sent: bool = False

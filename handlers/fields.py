@@ -35,6 +35,13 @@ class FieldContext:
     today: date
     catalog: Catalog
     rules: ReportRules
+    first_topics: list[str] = field(default_factory=list)  # a running directive's topic codes
+
+    @property
+    def topics(self) -> list[tuple[str, str]]:
+        """The catalogue's topics, those of the directives running for the unit first."""
+        first = [t for code in self.first_topics for t in self.catalog.topics if t[0] == code]
+        return first + [t for t in self.catalog.topics if t not in first]
 
 
 @dataclass
@@ -59,8 +66,7 @@ def ask(f: Field, current: Any, ctx: FieldContext) -> Question:
     if kind == "topics":
         picked = current or []
         labels = [
-            (f"t:{code}", ("✔ " if code in picked else "") + name)
-            for code, name in ctx.catalog.topics
+            (f"t:{code}", ("✔ " if code in picked else "") + name) for code, name in ctx.topics
         ]
         text = prompt + "\n" + T.TOPICS_HINT
         if picked:
@@ -109,9 +115,9 @@ def answer_text(f: Field, text: str, current: Any, ctx: FieldContext) -> Outcome
                 parsing.parse_int(text, f.get("min", 0), f.get("max", 10**6), f.get("unit", "")),
             )
         if kind == "topics":
-            names = [name for _, name in ctx.catalog.topics]
+            names = [name for _, name in ctx.topics]
             picked = parsing.match_many(text, names)
-            return Outcome(True, [ctx.catalog.topics[i][0] for i in picked])
+            return Outcome(True, [ctx.topics[i][0] for i in picked])
         if kind == "photos":
             if parsing.fold(text) in DONE_WORDS:
                 return Outcome(True, current or [])

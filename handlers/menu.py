@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from handlers import exporting, mine, nil, report, supervise
+from handlers import ack, directives, exporting, mine, nil, report, supervise
 from handlers import texts as T
+from handlers import texts_directives as D
 from handlers.fields import Question
 from handlers.messages import Photo
 from handlers.parsing import fold
@@ -19,7 +20,7 @@ def show(turn: Turn, note: str | None = None) -> None:
     choices = [(f"k:{k.code}", k.name) for k in turn.catalog.menu_kinds]
     choices += [("nil", T.MENU_NIL), ("mine", T.MENU_MINE)]
     if turn.member.role != Role.REPORTER:
-        choices += [("late", T.MENU_LATE), ("export", T.MENU_EXPORT)]
+        choices += [("late", T.MENU_LATE), ("export", T.MENU_EXPORT), ("dir", D.MENU_DIRECTIVES)]
     choices.append(("help", T.MENU_HELP))
     turn.goto("menu", "main", {})
     turn.ask(Question(T.MAIN_MENU, choices, free=False), nav=False, main_menu=True)
@@ -38,11 +39,23 @@ async def on_value(turn: Turn, value: str, arg: str = "") -> None:
     elif value == "export":
         await exporting.export_command(turn, arg)
         show(turn)
+    elif value == "dir":
+        await directives.start(turn)
+    elif value == "notice":
+        await directives.start_notice(turn)
+    elif value == "dir_result":
+        await directives.results_command(turn, arg)
+        show(turn)
+    elif value == "ack":
+        await ack.ack_latest(turn)
     else:
         show(turn, T.HELP)
 
 
 async def on_text(turn: Turn, text: str) -> None:
+    if ack.is_ack_words(text):
+        await ack.ack_latest(turn)
+        return
     show(turn, None if fold(text) in GREETINGS else T.NOT_A_CHOICE)
 
 

@@ -16,11 +16,13 @@ from handlers import fields as F
 from handlers import texts as T
 from handlers.audit import record
 from handlers.catalog import KindInfo
+from handlers.directive_actions import tie_report
 from handlers.fields import Question
 from handlers.media import store_photo
 from handlers.messages import Location, Photo
 from handlers.turn import Turn
 from models import Activity, NilReport
+from models.directives import directive_topic_codes
 from models.periods import is_locked, period_for
 
 SAVE, EDIT, CANCEL_EDIT = "save", "edit", "__cancel"
@@ -40,6 +42,7 @@ async def start(turn: Turn, kind_code: str) -> None:
     turn.goto(
         "report", "field", {"kind": kind.code, "values": {}, "i": 0, "token": uuid.uuid4().hex}
     )
+    turn.state["first"] = await directive_topic_codes(turn.unit, turn.today)  # issue 15 hook
     ask_field(turn)
 
 
@@ -216,6 +219,7 @@ async def save(turn: Turn) -> None:
             draft_token=token,
         )
         await record(turn.member.id, "activity", activity.id, "create", None, values)
+        await tie_report(activity.id, turn.unit, activity_date, kind.fields, values)
         nil_report = await NilReport.filter(unit_id=turn.unit.id, period_id=period.id).first()
         if nil_report is not None:
             await nil_report.delete()
@@ -245,4 +249,5 @@ async def _save_edit(
         updated_at=turn.now,
     )
     await record(turn.member.id, "activity", activity_id, "edit", before.data, values)
+    await tie_report(activity_id, turn.unit, activity_date, kind.fields, values)
     turn.finish(T.UPDATED.format(receipt=receipt, version=version + 1))

@@ -39,7 +39,7 @@ class Turn:
 
     @property
     def fctx(self) -> FieldContext:
-        return FieldContext(self.today, self.catalog, self.rules)
+        return FieldContext(self.today, self.catalog, self.rules, self.state.get("first", []))
 
     def say(self, text: str) -> None:
         """A line to send before the next question (kept in the same message)."""

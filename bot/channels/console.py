@@ -14,10 +14,10 @@ from typing import TextIO
 
 from bot.channels import Delivery, DeliveryStatus
 from handlers.engine import Engine
-from handlers.messages import Incoming, Photo, Reply
+from handlers.messages import Document, Incoming, Photo, Reply
 
 CHANNEL = "console"
-PHOTO_PREFIXES = ("/anh ", "/photo ")
+PHOTO_PREFIXES = ("/anh ", "/photo ", "/tep ")
 
 
 def render(reply: Reply) -> str:
@@ -61,6 +61,9 @@ def to_incoming(line: str, external_id: str) -> Incoming:
             path = Path(stripped[len(prefix) :].strip()).expanduser()
             if path.is_file():
                 mime = mimetypes.guess_type(path.name)[0] or "image/jpeg"
+                if path.suffix.lower() in (".pdf", ".docx"):  # a directive's file
+                    document = Document(path.read_bytes(), path.name, mime)
+                    return Incoming(CHANNEL, external_id, document=document)
                 return Incoming(CHANNEL, external_id, photo=Photo(path.read_bytes(), mime))
     return Incoming(CHANNEL, external_id, text=line)
 

@@ -1,0 +1,333 @@
+"""Directives and notices: issued in the chat, delivered through the outbox by the real Telegram
+and Zalo Bot adapters to fake platform servers on loopback, acknowledged, answered by reports and
+counted in the directive's workbook."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import date, timedelta
+
+import pytest
+from openpyxl import load_workbook
+from test_telegram import Harness, start_channel
+from test_zalo_bot import Harness as ZaloHarness
+from test_zalo_bot import start_channel as start_zalo
+
+from bot.downloads import DownloadLinks
+from bot.sender import OutboxSender
+from exports.directive import write_directive_results
+from exports.lines import Letterhead
+from factories import Chat, World
+from fakes.telegram_server import FakeTelegram, FakeUser
+from fakes.zalo_bot_server import FakeZaloBot, FakeZaloUser
+from handlers import directive_actions as A
+from handlers import texts_directives as D
+from handlers.engine import Engine
+from handlers.messages import Document, Incoming
+from handlers.registration import link_identity
+from handlers.reminders import ReminderPlan
+from models import (
+    ActivityDirective,
+    Directive,
+    DirectiveAck,
+    Member,
+    Outbox,
+    OutboxStatus,
+    Topic,
+)
+from models.directives import directive_topic_codes
+
+PLAN = ReminderPlan()
+PDF = b"%PDF-1.4\n% Huong dan thu nghiem\n" + b"0" * 2000 + b"\n%%EOF\n"
+BOT_A = "1001:tokenA_secret-value"
+BOT_B = "2002:tokenB_secret-value"
+REPORTER_TG, OUTSIDER_TG, ZALO_CHAT = 7101, 7103, "6ede9afa66b88fe6d6a9"
+
+
+@pytest.fixture
+async def tg(engine: Engine) -> AsyncIterator[Harness]:
+    server = FakeTelegram()
+    await server.start()
+    harness = await start_channel(engine, server)
+    yield harness
+    await harness.channel.stop()
+    await server.stop()
+
+
+@pytest.fixture
+async def zb(engine: Engine, clock) -> AsyncIterator[ZaloHarness]:
+    server = FakeZaloBot(BOT_A, BOT_B)
+    await server.start()
+    links = DownloadLinks(
+        b"k" * 32, engine.media_dir / "exports", "https://bao.example", timedelta(hours=24), clock
+    )
+    harness = await start_zalo(engine, server, links)
+    yield harness
+    await harness.channel.stop()
+    await server.stop()
+
+
+async def people(world: World) -> Member:
+    """The reporter on Telegram, the other reporter (same commune) on Zalo, and an outsider: a
+    reporter of the other commune, on Telegram."""
+    outsider = await Member.create(name="Vàng A Ngoài", phone="0900000109", unit=world.cells[2])
+    await link_identity(world.reporter, "telegram", str(REPORTER_TG))
+    await link_identity(world.other_reporter, "zalo_bot", ZALO_CHAT, account="1001")
+    await link_identity(outsider, "telegram", str(OUTSIDER_TG))
+    return outsider
+
+
+async def issue_in_chat(engine: Engine, world: World, *, with_file: bool = True) -> Chat:
+    """The commune's supervisor issues a directive for the commune in the console chat."""
+    chat = Chat(engine, world.supervisor.phone or "")
+    await chat.send("menu")
+    await chat.send("huong dan, thong bao")
+    assert D.NEW_DIRECTIVE in chat.labels()
+    await chat.press("Ban hành hướng dẫn mới")
+    await chat.send("15-HD/DUX 18/11/2026")
+    await chat.send("Đẩy mạnh tuyên truyền xây dựng Đảng ở thôn bản")
+    await chat.send("Mỗi chi bộ phát loa ít nhất 2 buổi mỗi tuần; họp bản quán triệt.")
+    await chat.send("3; Chuyển đổi số ở bản")  # a catalogue topic by number, and a new one
+    await chat.press("Xong")
+    await chat.send("18/11/2026 - 31/12/2026")
+    if with_file:
+        chat.replies = await engine.handle(
+            Incoming(
+                "console",
+                chat.external_id,
+                document=Document(PDF, "Huong dan 15.pdf", "application/pdf"),
+            )
+        )
+        assert "Đã nhận tệp" in chat.text
+    else:
+        await chat.press("Bỏ qua")
+    assert "Sẽ gửi tới 2 người thuộc Đảng ủy xã Mường Thử" in chat.text
+    await chat.press("Ban hành và gửi")
+    assert "Đã ban hành 15-HD/DUX. Bot đang gửi tới 2 người" in chat.text
+    return chat
+
+
+async def test_a_directive_with_its_pdf_reaches_every_reporter_of_the_subtree_once(
+    engine: Engine, world: World, clock, tg: Harness, zb: ZaloHarness
+) -> None:
+    await people(world)
+    await issue_in_chat(engine, world)
+    directive = await Directive.get(number="15-HD/DUX")
+    assert directive.file_name == "huong-dan-15.pdf"
+
+    counts = await OutboxSender(engine, [tg.channel, zb.channel], PLAN, clock).drain()
+    assert counts == {"sent": 2}
+    await tg.channel.settled()
+    calls = tg.server.sent(REPORTER_TG)
+    assert [c.method for c in calls] == ["sendDocument", "sendMessage", "sendMessage"]
+    assert calls[0].files["document"] == ("huong-dan-15.pdf", PDF)
+    assert "Đảng ủy xã Mường Thử ban hành Hướng dẫn số 15-HD/DUX ngày 18/11/2026" in calls[0].text
+    assert "phát loa ít nhất 2 buổi" in calls[1].text
+    assert calls[2].labels() == ["✔ Đã nhận"]
+    # Zalo Bot cannot send a document: the file goes as a signed link.
+    zalo = [c.text for c in zb.server.sent(ZALO_CHAT)]
+    assert len(zalo) == 3 and "https://bao.example/files/" in zalo[0]
+    assert zalo[2].startswith(D.ACK_ASK) and "1. ✔ Đã nhận" in zalo[2]
+    assert all(len(text) <= 300 for text in zalo[1:])
+    # Nobody outside the commune, nor the supervisor or the admin.
+    assert tg.server.sent(OUTSIDER_TG) == []
+    assert await Outbox.filter(category="directive").count() == 2
+
+    # A second process, a restart, a repeated delivery: nothing twice.
+    second = await OutboxSender(engine, [tg.channel, zb.channel], PLAN, clock).drain()
+    assert second == {}
+    assert await A.deliver_directive(directive, clock()) == 0
+    assert await A.deliver_running(clock()) == 0
+    assert len(tg.server.sent(REPORTER_TG)) == 3
+
+
+async def test_acknowledgements_are_counted_and_only_the_silent_are_reminded(
+    engine: Engine, world: World, clock, tg: Harness, zb: ZaloHarness
+) -> None:
+    await people(world)
+    supervisor = await issue_in_chat(engine, world, with_file=False)
+    sender = OutboxSender(engine, [tg.channel, zb.channel], PLAN, clock)
+    await sender.drain()
+    await tg.channel.settled()
+
+    user = FakeUser(tg.server, REPORTER_TG, "Thử")
+    answer = await tg.press(user, "Đã nhận")
+    assert "Đã ghi nhận đồng chí đã nhận Hướng dẫn số 15-HD/DUX" in answer
+    assert D.ACK_NOTHING in await tg.say(user, "da nhan")  # a second "đã nhận" changes nothing
+    assert await DirectiveAck.all().count() == 1
+
+    # The issuer asks who has not acknowledged, and reminds them: the Zalo member only.
+    await supervisor.send("menu")
+    await supervisor.send("huong dan, thong bao")
+    await supervisor.press("15-HD/DUX")
+    assert "Đã nhận: 1/2 người." in supervisor.text
+    await supervisor.press("Ai chưa nhận")
+    assert "Chưa xác nhận nhận 15-HD/DUX (1/2 người):" in supervisor.text
+    assert "Tòng Thị Giả – Chi bộ bản Hai" in supervisor.text
+    assert "Lò Văn Thử" not in supervisor.text
+    await supervisor.press("Nhắc người chưa nhận")
+    assert "Đã xếp lịch nhắc 1 người" in supervisor.text
+    await supervisor.press("Nhắc người chưa nhận")  # twice the same day: nobody new
+    assert D.REMINDED_NONE in supervisor.text
+
+    before_tg = len(tg.server.sent(REPORTER_TG))
+    assert await sender.drain() == {"sent": 1}
+    assert len(tg.server.sent(REPORTER_TG)) == before_tg
+    reminder = zb.server.sent(ZALO_CHAT)[-2].text
+    assert "Nhắc: đồng chí chưa xác nhận đã nhận Hướng dẫn số 15-HD/DUX" in reminder
+
+    # The Zalo member types the words, without diacritics.
+    zalo = FakeZaloUser(zb.server, "1001", ZALO_CHAT)
+    assert "Đã ghi nhận đồng chí đã nhận" in await zb.say(zalo, "da nhan")
+    assert await DirectiveAck.filter(directive__number="15-HD/DUX").count() == 2
+    await supervisor.press("Ai chưa nhận")
+    assert "Tất cả 2 người đã xác nhận nhận 15-HD/DUX." in supervisor.text
+
+
+async def test_quiet_hours_hold_a_directive_until_morning(
+    engine: Engine, world: World, clock, tg: Harness, zb: ZaloHarness
+) -> None:
+    await people(world)
+    clock.set_vn(2026, 11, 20, 22, 30)
+    await issue_in_chat(engine, world, with_file=False)
+    sender = OutboxSender(engine, [tg.channel, zb.channel], PLAN, clock)
+    assert await sender.drain() == {}
+    assert tg.server.sent(REPORTER_TG) == [] and zb.server.sent(ZALO_CHAT) == []
+    clock.set_vn(2026, 11, 21, 6, 59)
+    assert await sender.drain() == {}
+    clock.set_vn(2026, 11, 21, 7, 0)
+    assert await sender.drain() == {"sent": 2}
+
+
+async def test_a_report_in_the_window_lists_its_topics_first_and_is_counted(
+    engine: Engine, world: World, clock, tmp_path
+) -> None:
+    await issue_in_chat(engine, world, with_file=False)
+    engine.catalog.invalidate()  # the new topic shows at once in this process
+    directive = await Directive.get(number="15-HD/DUX")
+    new_topic = await Topic.get(name="Chuyển đổi số ở bản")
+    codes = await directive_topic_codes(world.cells[0], date(2026, 11, 20))
+    assert codes == ["nq_21", new_topic.code]
+    # Outside the subtree or the window, nothing comes first.
+    assert await directive_topic_codes(world.cells[2], date(2026, 11, 20)) == []
+    assert await directive_topic_codes(world.cells[0], date(2026, 11, 17)) == []
+
+    chat = Chat(engine, world.reporter.phone or "")
+    await chat.send("phat thanh")
+    await chat.send("hom nay")
+    await chat.send("2")
+    await chat.send("45")
+    labels = chat.labels()
+    assert labels[:2] == ["Nghị quyết 21-NQ/TW về tổ chức cơ sở đảng", "Chuyển đổi số ở bản"]
+    await chat.send("2, 3")  # numbers as shown: the new topic, then the catalogue's first
+    await chat.send("Cụm loa bản Một")
+    await chat.press("Bỏ qua")
+    await chat.send("xong")
+    assert "Chuyển đổi số ở bản; Nghị quyết Đại hội XIII của Đảng" in chat.text
+    await chat.press("Lưu báo cáo")
+    assert "Đã lưu báo cáo" in chat.text
+    assert await ActivityDirective.filter(directive=directive).count() == 1
+
+    # A report with no topic of the directive is not tied to it.
+    other = Chat(engine, world.other_reporter.phone or "")
+    for text in ("hoi hop", "hom nay", "1", "30", "60", "Nghị quyết Đại hội XIII của Đảng"):
+        await other.send(text)
+    await other.press("Bỏ qua")
+    await other.press("Lưu báo cáo")
+    assert await ActivityDirective.filter(directive=directive).count() == 1
+
+    path = tmp_path / "ketqua.xlsx"
+    results = await write_directive_results(
+        path, directive, Letterhead("ĐẢNG ỦY XÃ MƯỜNG THỬ", "Mường Thử"), date(2026, 11, 20)
+    )
+    assert (results.total.activities, results.total.sessions, results.total.minutes) == (1, 2, 45)
+    assert [u.name for u in results.idle_units] == ["Chi bộ bản Hai"]
+    wb = load_workbook(path)
+    assert wb.sheetnames == ["Theo đơn vị", "Theo chủ đề", "Chưa thực hiện", "Xác nhận đã nhận"]
+    rows = [[c for c in r] for r in wb["Theo đơn vị"].iter_rows(values_only=True)]
+    assert ["KẾT QUẢ THỰC HIỆN HƯỚNG DẪN SỐ 15-HD/DUX"] == [
+        r[0] for r in rows if r[0] and "KẾT QUẢ" in str(r[0])
+    ]
+    one = next(r for r in rows if r[2] == "Chi bộ bản Một")
+    assert list(one[3:9]) == [1, 2, 45, 0, 0, 0]
+    two = next(r for r in rows if r[2] == "Chi bộ bản Hai")
+    assert list(two[3:9]) == [0, 0, 0, 0, 0, 0]
+    topics = {r[1]: r[2] for r in wb["Theo chủ đề"].iter_rows(values_only=True) if r[1]}
+    assert (
+        topics["Chuyển đổi số ở bản"] == 1
+        and topics["Nghị quyết 21-NQ/TW về tổ chức cơ sở đảng"] == 0
+    )
+    idle = [r[2] for r in wb["Chưa thực hiện"].iter_rows(values_only=True)]
+    assert "Chi bộ bản Hai" in idle and "Chi bộ bản Một" not in idle
+
+
+async def test_withdrawn_directive_sends_nothing_more_and_is_not_shown_first(
+    engine: Engine, world: World, clock, tg: Harness, zb: ZaloHarness
+) -> None:
+    await people(world)
+    clock.set_vn(2026, 11, 20, 22, 0)  # queued for the morning
+    chat = await issue_in_chat(engine, world, with_file=False)
+    await chat.send("menu")
+    await chat.send("huong dan, thong bao")
+    await chat.press("15-HD/DUX")
+    await chat.press("Thu hồi")
+    await chat.press("Thu hồi")
+    assert "Đã thu hồi 15-HD/DUX; 2 tin chưa gửi đã được hủy." in chat.text
+    clock.set_vn(2026, 11, 21, 8, 0)
+    assert await OutboxSender(engine, [tg.channel, zb.channel], PLAN, clock).drain() == {}
+    assert await directive_topic_codes(world.cells[0], date(2026, 11, 21)) == []
+    assert await Outbox.filter(status=OutboxStatus.CANCELLED).count() == 2
+
+
+async def test_bad_input_while_issuing_gets_a_short_answer_and_changes_nothing(
+    engine: Engine, world: World
+) -> None:
+    chat = Chat(engine, world.supervisor.phone or "")
+    await chat.send("/vanban")
+    await chat.press("Ban hành hướng dẫn mới")
+    await chat.send("huong dan moi")
+    assert D.BAD_NUMBER in chat.text
+    await chat.send("15-HD/DUX 18/11/2026")
+    await chat.send("Tên")
+    await chat.send("x" * 301)
+    assert "Nội dung quá dài (301 ký tự, tối đa 300)" in chat.text
+    await chat.send("Tóm tắt ngắn.")
+    await chat.send("99")
+    assert "Chỉ có các số từ 1 đến" in chat.text
+    await chat.send("1")
+    await chat.press("Xong")
+    await chat.send("31/12/2026 - 01/12/2026")
+    assert D.WINDOW_ORDER in chat.text
+    await chat.send("01/01/2025 - 31/01/2025")
+    assert "Thời gian thực hiện đã qua" in chat.text
+    await chat.send("01/12/2026 - 31/12/2026")
+    chat.replies = await engine.handle(
+        Incoming("console", chat.external_id, document=Document(b"MZ\x90\x00", "virus.exe"))
+    )
+    assert D.FILE_KIND in chat.text
+    await chat.send("huy")
+    assert await Directive.all().count() == 0
+    assert await Outbox.all().count() == 0
+    # A reporter cannot issue anything.
+    reporter = Chat(engine, world.reporter.phone or "")
+    await reporter.send("/vanban")
+    assert "Chức năng này dành cho cán bộ theo dõi và quản trị." in reporter.text
+    await reporter.send("/danhan")
+    assert D.ACK_NOTHING in reporter.text
+
+
+async def test_a_notice_goes_to_the_subtree_by_the_same_path(
+    engine: Engine, world: World, clock, tg: Harness, zb: ZaloHarness
+) -> None:
+    await people(world)
+    chat = Chat(engine, world.supervisor.phone or "")
+    await chat.send("/thongbao")
+    await chat.send("Họp chi bộ thường kỳ dời sang thứ Sáu 27/11.")
+    await chat.press("Bỏ qua")
+    assert "Gửi thông báo này tới 2 người thuộc Đảng ủy xã Mường Thử?" in chat.text
+    await chat.press("Gửi thông báo")
+    assert "Đã xếp lịch gửi thông báo tới 2 người." in chat.text
+    assert await OutboxSender(engine, [tg.channel, zb.channel], PLAN, clock).drain() == {"sent": 2}
+    await tg.channel.settled()
+    assert "Họp chi bộ thường kỳ dời sang thứ Sáu" in tg.server.sent(REPORTER_TG)[0].text
+    assert tg.server.sent(OUTSIDER_TG) == []
