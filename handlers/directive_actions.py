@@ -34,7 +34,13 @@ from models import (
     Topic,
     Unit,
 )
-from models.directives import SUMMARY_MAX, delivery_key, subtree_recipients, tie_activity
+from models.directives import (
+    SUMMARY_MAX,
+    delivery_key,
+    existing_keys,
+    subtree_recipients,
+    tie_activity,
+)
 from models.periods import vn_today
 
 TITLE_MAX = 150
@@ -268,9 +274,9 @@ async def deliver_directive(directive: Directive, now: datetime) -> int:
         return 0
     issuer = await Unit.get(id=directive.unit_id)
     members = await subtree_recipients(issuer)
-    keys = {m.id: delivery_key(directive.id, m.id) for m in members}
-    existing = set(await Outbox.filter(key__in=list(keys.values())).values_list("key", flat=True))
-    fresh = [m for m in members if keys[m.id] not in existing]
+    keys = {m: delivery_key(directive.id, m) for m in members}
+    existing = await existing_keys(list(keys.values()))
+    fresh = [m for m in members if keys[m] not in existing]
     if not fresh:
         return 0
     payload = {
@@ -281,8 +287,8 @@ async def deliver_directive(directive: Directive, now: datetime) -> int:
     await Outbox.bulk_create(
         [
             Outbox(
-                key=keys[m.id],
-                member_id=m.id,
+                key=keys[m],
+                member_id=m,
                 category="directive",
                 text=D.ACK_ASK,
                 payload=payload,
@@ -444,8 +450,8 @@ async def send_notice(
     await Outbox.bulk_create(
         [
             Outbox(
-                key=f"notice:{notice.id}:{m.id}",
-                member_id=m.id,
+                key=f"notice:{notice.id}:{m}",
+                member_id=m,
                 category="notice",
                 text=message,
                 payload=payload,

@@ -9,10 +9,10 @@ from datetime import date, datetime
 from typing import Any
 
 from tortoise import fields
-from tortoise.expressions import Q
 from tortoise.models import Model
 
-from models.entities import Activity, Identity, Member, Outbox, Role, Unit
+from models.entities import Activity, Member, Outbox, Role, Unit
+from models.queries import fetch, tree_order
 
 SUMMARY_MAX = 300
 
@@ -187,20 +187,33 @@ async def tie_activity(
     return ids
 
 
-async def subtree_recipients(unit: Unit) -> list[Member]:
-    """Who a directive or notice of `unit` reaches: the active reporters and supervisors of the
-    units below it who have a chat the bot can write to. Never anyone outside the roster."""
-    members = await Member.filter(
-        Q(unit__path__startswith=unit.path) & ~Q(unit_id=unit.id),
-        active=True,
-        role__in=[Role.REPORTER, Role.SUPERVISOR],
-    ).order_by("id")
-    reachable = set(
-        await Identity.filter(member_id__in=[m.id for m in members], blocked_at=None).values_list(
-            "member_id", flat=True
-        )
+async def subtree_recipients(unit: Unit) -> list[int]:
+    """Who a directive or notice of `unit` reaches (member ids): the active reporters and
+    supervisors of the units below it who have a chat the bot can write to. Never anyone
+    outside the roster."""
+    rows = await fetch(
+        """
+        SELECT DISTINCT m.id FROM members m
+        JOIN units u ON u.id = m.unit_id
+        JOIN identities i ON i.member_id = m.id
+        WHERE u.path LIKE ? AND m.unit_id <> ? AND m.active = ? AND m.role IN (?, ?)
+          AND i.blocked_at IS NULL
+        ORDER BY m.id
+        """,
+        [unit.path + "%", unit.id, True, Role.REPORTER.value, Role.SUPERVISOR.value],
     )
-    return [m for m in members if m.id in reachable]
+    return [int(r["id"]) for r in rows]
+
+
+async def existing_keys(keys: list[str]) -> set[str]:
+    """Which of these outbox keys are written already, a bounded IN list at a time."""
+    found: set[str] = set()
+    for i in range(0, len(keys), 5000):
+        page = keys[i : i + 5000]
+        found.update(
+            str(k) for k in await Outbox.filter(key__in=page).values_list("key", flat=True)
+        )
+    return found
 
 
 def delivery_key(directive_id: int, member_id: int) -> str:
@@ -224,10 +237,9 @@ async def addressees(directive: Directive) -> list[Addressee]:
     )
     status = {r["member_id"]: str(r["status"]) for r in rows}
     acks = dict(await DirectiveAck.filter(directive_id=directive.id).values_list("member_id", "at"))
-    members = (
-        await Member.filter(id__in=list(status))
-        .select_related("unit")
-        .order_by("unit__path", "name")
+    members = sorted(
+        await Member.filter(id__in=list(status)).select_related("unit"),
+        key=lambda m: (tree_order(m.unit.path), m.name),
     )
     return [
         Addressee(m.id, m.name, m.unit.name, status[m.id], acks.get(m.id))  # type: ignore[arg-type]
@@ -292,8 +304,9 @@ async def directive_results(directive: Directive) -> DirectiveResults:
         .values_list("topic__code", "topic__name")
     )
     topics = [(str(c), str(n)) for c, n in links]
-    units = await Unit.filter(path__startswith=issuer.path, reports=True, active=True).order_by(
-        "path"
+    units = sorted(
+        await Unit.filter(path__startswith=issuer.path, reports=True, active=True),
+        key=lambda u: tree_order(u.path),
     )
     parents = dict(
         await Unit.filter(id__in=[u.parent_id for u in units if u.parent_id]).values_list(

@@ -4,6 +4,7 @@ counted in the directive's workbook."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from datetime import date, timedelta
 
@@ -12,7 +13,10 @@ from openpyxl import load_workbook
 from test_telegram import Harness, start_channel
 from test_zalo_bot import Harness as ZaloHarness
 from test_zalo_bot import start_channel as start_zalo
+from test_zalo_oa import config as oa_config
+from test_zalo_oa import no_sleep
 
+from bot.channels.zalo_oa import ZaloOAChannel
 from bot.downloads import DownloadLinks
 from bot.sender import OutboxSender
 from exports.directive import write_directive_results
@@ -20,6 +24,7 @@ from exports.lines import Letterhead
 from factories import Chat, World
 from fakes.telegram_server import FakeTelegram, FakeUser
 from fakes.zalo_bot_server import FakeZaloBot, FakeZaloUser
+from fakes.zalo_oa_server import OA_ID, FakeZaloOA
 from handlers import directive_actions as A
 from handlers import texts_directives as D
 from handlers.engine import Engine
@@ -115,8 +120,13 @@ async def test_a_directive_with_its_pdf_reaches_every_reporter_of_the_subtree_on
     directive = await Directive.get(number="15-HD/DUX")
     assert directive.file_name == "huong-dan-15.pdf"
 
-    counts = await OutboxSender(engine, [tg.channel, zb.channel], PLAN, clock).drain()
-    assert counts == {"sent": 2}
+    # Two processes drain at once: each message is claimed by one of them.
+    other = Engine(engine.rules, engine.media_dir, clock=clock)
+    counts = await asyncio.gather(
+        OutboxSender(engine, [tg.channel, zb.channel], PLAN, clock).drain(),
+        OutboxSender(other, [tg.channel, zb.channel], PLAN, clock).drain(),
+    )
+    assert sum(c.get("sent", 0) for c in counts) == 2 and all(set(c) <= {"sent"} for c in counts)
     await tg.channel.settled()
     calls = tg.server.sent(REPORTER_TG)
     assert [c.method for c in calls] == ["sendDocument", "sendMessage", "sendMessage"]
@@ -133,8 +143,9 @@ async def test_a_directive_with_its_pdf_reaches_every_reporter_of_the_subtree_on
     assert tg.server.sent(OUTSIDER_TG) == []
     assert await Outbox.filter(category="directive").count() == 2
 
-    # A second process, a restart, a repeated delivery: nothing twice.
-    second = await OutboxSender(engine, [tg.channel, zb.channel], PLAN, clock).drain()
+    # A restart (a new engine and sender), a repeated delivery: nothing twice.
+    restarted = Engine(engine.rules, engine.media_dir, clock=clock)
+    second = await OutboxSender(restarted, [tg.channel, zb.channel], PLAN, clock).drain()
     assert second == {}
     assert await A.deliver_directive(directive, clock()) == 0
     assert await A.deliver_running(clock()) == 0
@@ -331,3 +342,36 @@ async def test_a_notice_goes_to_the_subtree_by_the_same_path(
     await tg.channel.settled()
     assert "Họp chi bộ thường kỳ dời sang thứ Sáu" in tg.server.sent(REPORTER_TG)[0].text
     assert tg.server.sent(OUTSIDER_TG) == []
+
+
+@pytest.fixture
+async def oa(engine: Engine) -> AsyncIterator[ZaloOAChannel]:
+    server = FakeZaloOA()
+    await server.start()
+    _, refresh = server.grant()
+    channel = ZaloOAChannel(engine, oa_config(server, refresh), sleep=no_sleep)
+    channel.fake = server  # type: ignore[attr-defined]
+    await channel.start()
+    yield channel
+    await channel.stop()
+    await server.stop()
+
+
+async def test_on_zalo_oa_the_pdf_goes_as_a_file_uploaded_once(
+    engine: Engine, world: World, clock, oa: ZaloOAChannel
+) -> None:
+    users = {
+        world.reporter.id: "8473629105748392017",
+        world.other_reporter.id: "8473629105748392018",
+    }
+    for member in (world.reporter, world.other_reporter):
+        await link_identity(member, "zalo_oa", users[member.id], OA_ID)
+    await issue_in_chat(engine, world)
+    assert await OutboxSender(engine, [oa], PLAN, clock).drain() == {"sent": 2}
+    fake: FakeZaloOA = oa.fake  # type: ignore[attr-defined]
+    assert len(fake.uploads) == 1
+    for user in users.values():
+        assert fake.files_to(user) == [("huong-dan-15.pdf", PDF)]
+        texts = [s.text for s in fake.to(user) if s.text]
+        assert "Hướng dẫn số 15-HD/DUX" in texts[0] and "https://" not in texts[0]
+        assert fake.to(user)[-1].titles() == ["✔ Đã nhận"]
