@@ -508,7 +508,7 @@ def _directive_parsers(sub: Any) -> None:
     d.add_argument("--number", metavar="SỐ", help="số, ký hiệu: 122-HD/BTGTU")
     d.add_argument("--date", metavar="DD/MM/YYYY", help="ngày ban hành / date issued")
     d.add_argument("--unit", metavar="MÃ", help="mã đơn vị ban hành / issuing unit's code")
-    d.add_argument("--title", help="trích yếu (tối đa 150 ký tự) / title")
+    d.add_argument("--title", help="trích yếu (tối đa 120 ký tự) / title")
     d.add_argument("--summary", help="tóm tắt (tối đa 300 ký tự) / summary")
     d.add_argument("--topics", help="chủ đề, cách nhau bởi ; (có sẵn hoặc mới) / topics")
     d.add_argument("--from", dest="date_from", metavar="DD/MM/YYYY", help="thực hiện từ ngày")
@@ -518,7 +518,7 @@ def _directive_parsers(sub: Any) -> None:
         "announce", help="Gửi thông báo tới các thành viên cấp dưới / send a notice to a subtree"
     )
     a.add_argument("--unit", required=True, metavar="MÃ", help="đơn vị gửi / issuing unit")
-    a.add_argument("--text", required=True, help="nội dung (tối đa 280 ký tự) / the text")
+    a.add_argument("--text", required=True, help="nội dung (tối đa 240 ký tự) / the text")
     a.add_argument("--file", metavar="FILE", help="tệp PDF hoặc DOCX kèm theo")
 
 

@@ -43,8 +43,9 @@ from models.directives import (
 )
 from models.periods import vn_today
 
-TITLE_MAX = 150
-NOTICE_MAX = 280
+TITLE_MAX = 120  # the delivered header stays under Zalo's 300 characters
+NUMBER_MAX = 30
+NOTICE_MAX = 240
 TOPIC_MAX = 200
 FILE_MAX_MB = 5  # Zalo OA takes documents up to 5 MB
 FILE_DIR = Path("exports") / "directives"  # under the media folder: download links serve it
@@ -93,7 +94,7 @@ def parse_number_date(text: str) -> tuple[str, date]:
     folded = re.sub(r"\s+", " ", raw)
     head = re.sub(r"^(?i:số|so)\s*", "", folded)
     m = re.match(r"^(\S+?)[\s,;]+(?:(?i:ngày|ngay)\s*)?(\d{1,2}\s*/\s*\d{1,2}\s*/\s*\d{4})$", head)
-    if not m or not re.search(r"[A-Za-zĐđ]", m.group(1)) or len(m.group(1)) > 60:
+    if not m or not re.search(r"[A-Za-zĐđ]", m.group(1)) or len(m.group(1)) > NUMBER_MAX:
         raise DirectiveError(D.BAD_NUMBER)
     try:
         return m.group(1).upper(), _day(m.group(2))
@@ -257,7 +258,7 @@ async def file_payload(file_id: int | None, file_name: str) -> dict[str, Any]:
 async def directive_parts(directive: Directive) -> list[str]:
     issuer = await Unit.get(id=directive.unit_id)
     header = D.HEADER.format(
-        issuer=issuer.name,
+        issuer=issuer.name[:50],
         number=directive.number,
         issued=T.fmt_date(directive.issued_on),
         title=directive.title,
@@ -445,7 +446,7 @@ async def send_notice(
         created_by_id=member.id if member else None,
     )
     members = await subtree_recipients(issuer)
-    message = D.NOTICE_HEADER.format(issuer=issuer.name, text=body)
+    message = D.NOTICE_HEADER.format(issuer=issuer.name[:40], text=body)
     payload = await file_payload(media_id, file_name)
     await Outbox.bulk_create(
         [

@@ -133,7 +133,7 @@ async def check_row(
 ) -> tuple[Unit, A.Draft, bytes | None, str]:
     """The row as a draft (and its file's bytes), or DirectiveError naming what is wrong."""
     number = row.number.strip().upper()
-    if not number or len(number) > 60:
+    if not number or len(number) > A.NUMBER_MAX:
         raise A.DirectiveError(D.BAD_NUMBER)
     if number in taken or await Directive.exists(number=number):
         raise A.DirectiveError(D.NUMBER_TAKEN.format(number=number))

@@ -18,11 +18,12 @@ from typing import Any
 from handlers import directive_actions as A
 from handlers import texts as T
 from handlers import texts_directives as D
-from handlers.fields import DONE, SKIP, Question
+from handlers.fields import DONE, DONE_WORDS, SKIP, Question
 from handlers.messages import Document, Reply
+from handlers.parsing import fold
 from handlers.supervise import scope_unit
 from handlers.turn import Turn
-from models import Directive, DirectiveAck, Role, Unit
+from models import Directive, Role, Unit
 from models.directives import SUMMARY_MAX, DirectiveResults, addressees, subtree_recipients
 from models.periods import VN_TZ
 
@@ -105,13 +106,13 @@ async def _ask_confirm(turn: Turn) -> None:
     text = D.CONFIRM.format(
         number=d["number"],
         issued=T.fmt_date(date.fromisoformat(d["issued_on"])),
-        title=d["title"],
+        title=d["title"][:80],
         start=T.fmt_date(date.fromisoformat(d["starts_on"])),
         end=T.fmt_date(date.fromisoformat(d["ends_on"])),
-        topics="; ".join(names)[:120],
-        file=_file_label(d),
+        topics="; ".join(names)[:80],
+        file=_file_label(d)[:40],
         n=n,
-        unit=scope.name,
+        unit=scope.name[:50],
     )
     turn.goto(FLOW, "confirm")
     turn.ask(Question(text, [("send", D.SEND)], free=False))
@@ -297,6 +298,9 @@ async def on_text(turn: Turn, text: str) -> None:
             d["summary"] = A.clean(text, SUMMARY_MAX)
             _ask_topics(turn)
         elif turn.step == "topics":
+            if fold(text) in DONE_WORDS:  # "xong" typed: the button's word, not a new topic
+                await on_value(turn, DONE)
+                return
             codes, new = A.split_topics(text, turn.catalog.topics)
             d["topics"] = list(dict.fromkeys([*d.get("topics", []), *codes]))
             d["new_topics"] = list(dict.fromkeys([*d.get("new_topics", []), *new]))
@@ -410,7 +414,3 @@ async def back(turn: Turn) -> None:
         _ask(turn, "notice_file", D.ASK_NOTICE_FILE, [(SKIP, T.SKIP)])
     else:
         turn.finish()
-
-
-async def acked_count(directive_id: int) -> int:
-    return await DirectiveAck.filter(directive_id=directive_id).count()

@@ -39,6 +39,7 @@ from models import (
     Outbox,
     OutboxStatus,
     Topic,
+    Unit,
 )
 from models.directives import directive_topic_codes
 
@@ -303,6 +304,8 @@ async def test_bad_input_while_issuing_gets_a_short_answer_and_changes_nothing(
     await chat.send("x" * 301)
     assert "Nội dung quá dài (301 ký tự, tối đa 300)" in chat.text
     await chat.send("Tóm tắt ngắn.")
+    await chat.send("xong")  # nothing picked yet
+    assert D.NO_TOPICS in chat.text
     await chat.send("99")
     assert "Chỉ có các số từ 1 đến" in chat.text
     await chat.send("1")
@@ -375,3 +378,47 @@ async def test_on_zalo_oa_the_pdf_goes_as_a_file_uploaded_once(
         texts = [s.text for s in fake.to(user) if s.text]
         assert "Hướng dẫn số 15-HD/DUX" in texts[0] and "https://" not in texts[0]
         assert fake.to(user)[-1].titles() == ["✔ Đã nhận"]
+
+
+async def test_the_longest_directive_still_reaches_zalo_in_messages_of_300_characters(
+    world: World,
+) -> None:
+    draft = A.Draft(
+        number="9" * (A.NUMBER_MAX - 3) + "-HD",
+        issued_on=date(2026, 11, 18),
+        title="Đ" * A.TITLE_MAX,
+        summary="ệ" * 300,
+        starts_on=date(2026, 11, 18),
+        ends_on=date(2026, 12, 31),
+        topics=["nq_21"],
+    )
+    await Unit.filter(id=world.province.id).update(name="Tỉnh ủy " + "X" * 190)
+    world.province.name = "Tỉnh ủy " + "X" * 190
+    directive = await A.create_directive(world.province, None, draft)
+    parts = await A.directive_parts(directive)
+    assert [len(p) <= 300 for p in parts] == [True, True]
+    assert (
+        len(D.ACK_ASK) <= 300
+        and len(D.REMIND_ACK.format(number=draft.number, title="x" * 100)) <= 300
+    )
+
+
+async def test_the_results_command_sends_the_workbook_in_the_chat(
+    engine: Engine, world: World
+) -> None:
+    supervisor = await issue_in_chat(engine, world, with_file=False)
+    await supervisor.send("/ketqua 15-hd/dux")
+    assert supervisor.replies[0].text == D.RESULTS_STARTED
+    assert supervisor.replies[0].then is not None
+    ready = await supervisor.replies[0].then()
+    assert (
+        "Kết quả thực hiện 15-HD/DUX: 0 hoạt động của 0/2 đơn vị; 0/2 người đã nhận."
+        in ready[0].text
+    )
+    assert ready[0].file is not None and ready[0].file.name.startswith("ketqua_15-HD-DUX_")
+    await supervisor.send("/ketqua 999-HD/KHONG")
+    assert "Không có văn bản số “999-HD/KHONG”" in supervisor.text
+    # The other commune's directives are not this supervisor's to read.
+    reporter = Chat(engine, world.reporter.phone or "")
+    await reporter.send("/ketqua 15-HD/DUX")
+    assert "Chức năng này dành cho cán bộ theo dõi và quản trị." in reporter.text
