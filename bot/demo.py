@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 from handlers.audit import record
 from handlers.catalog import TOPICS, seed_catalog
@@ -110,6 +110,12 @@ DIRECTIVE_SUMMARY = (
 DIRECTIVE_TOPICS = ["kl_21", "nq_21", "nq_28"]
 
 
+def six_months_on(start: date) -> date:
+    """The day before the same day six months later (a first of the month: a half-year)."""
+    month = start.month + 6
+    return date(start.year + (month - 1) // 12, (month - 1) % 12 + 1, 1) - timedelta(days=1)
+
+
 async def _demo_directive(province: Unit, now: datetime, rules: ReportRules) -> None:
     """One directive of the province, running since the previous period began: the demo's
     reports on its topics answer it, and the console's reporter receives it."""
@@ -120,7 +126,7 @@ async def _demo_directive(province: Unit, now: datetime, rules: ReportRules) -> 
         title=DIRECTIVE_TITLE,
         summary=DIRECTIVE_SUMMARY,
         starts_on=previous.start,
-        ends_on=previous.start + timedelta(days=180),
+        ends_on=six_months_on(previous.start),
         topics=DIRECTIVE_TOPICS,
     )
     directive = await create_directive(province, None, draft)

@@ -68,7 +68,7 @@ async def start(turn: Turn) -> None:
     )
     choices = [("new", D.NEW_DIRECTIVE), ("notice", D.NEW_NOTICE)]
     for d in items:
-        label = D.ITEM_LABEL.format(number=d.number, title=d.title[:40])
+        label = D.ITEM_LABEL.format(number=d.number, title=D.short(d.title, 40))
         choices.append((f"d:{d.id}", label + (D.WITHDRAWN_MARK if d.withdrawn_at else "")))
     turn.goto(FLOW, "home", {})
     turn.ask(Question(D.HOME.format(unit=scope.name), choices, free=False))
@@ -145,7 +145,9 @@ async def unacked_text(d: Directive) -> str:
         return D.UNACKED_NONE.format(total=len(people), number=d.number)
     lines = [D.UNACKED_HEAD.format(number=d.number, n=len(waiting), total=len(people))]
     for p in waiting[:NAMES_LIMIT]:
-        mark = "" if p.status == "sent" else D.NOT_SENT_MARK
+        mark = {"sent": "", "pending": D.PENDING_MARK, "sending": D.PENDING_MARK}.get(
+            p.status, D.NOT_SENT_MARK
+        )
         lines.append(f"• {p.name} – {p.unit_name}{mark}")
     if len(waiting) > NAMES_LIMIT:
         lines.append(D.UNACKED_MORE.format(n=len(waiting) - NAMES_LIMIT))

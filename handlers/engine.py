@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -13,7 +14,17 @@ from typing import Any
 
 from tortoise.transactions import in_transaction
 
-from handlers import ack, directives, menu, mine, nil, registration, remind, report
+from handlers import (
+    ack,
+    directive_read,
+    directives,
+    menu,
+    mine,
+    nil,
+    registration,
+    remind,
+    report,
+)
 from handlers import texts as T
 from handlers import texts_directives as D
 from handlers.catalog import CatalogCache
@@ -35,6 +46,7 @@ FLOWS: dict[str, ModuleType] = {
     "remind": remind,
     "ack": ack,
     "directives": directives,
+    "dirview": directive_read,
 }
 IDLE_FLOWS = {None, "menu", "remind", "ack"}
 PROACTIVE_FLOWS = (remind, ack)  # a question the bot asked first: other text goes to the menu
@@ -55,6 +67,13 @@ COMMANDS = {
     "/ketqua": "dir_result",
     "/danhan": "ack",
 }
+
+
+def _whole(text: str, label: str) -> bool:
+    def words(value: str) -> str:
+        return re.sub(r"[^\w]+", " ", fold(value)).strip()
+
+    return words(text).isdigit() or words(text) == words(label)
 
 
 def message_key(message_id: str) -> str:
@@ -270,7 +289,12 @@ class Engine:
         q = turn.question
         if q and q["c"] and not q.get("multi"):
             numbered = 0 if q.get("num") else q.get("n", len(q["c"]))
-            index = match_choice(text, [label for _, label in q["c"]], numbered)
+            labels = [label for _, label in q["c"]]
+            index = match_choice(text, labels, numbered)
+            if index is not None and q.get("free") and not _whole(text, labels[index]):
+                # Free text that merely contains a choice's word ("Cụm loa thôn Chuyên" holds
+                # "huy") is the answer, not that choice: only a number or the whole label is.
+                index = None
             if index is not None:
                 await self._on_value(turn, flow, q["c"][index][0])
                 return

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from handlers import ack, directives, exporting, mine, nil, report, supervise
+from handlers import ack, directive_read, directives, exporting, mine, nil, report, supervise
 from handlers import texts as T
 from handlers import texts_directives as D
 from handlers.fields import Question
@@ -21,6 +21,8 @@ def show(turn: Turn, note: str | None = None) -> None:
     choices += [("nil", T.MENU_NIL), ("mine", T.MENU_MINE)]
     if turn.member.role != Role.REPORTER:
         choices += [("late", T.MENU_LATE), ("export", T.MENU_EXPORT), ("dir", D.MENU_DIRECTIVES)]
+    else:
+        choices.append(("read", D.MENU_READ))
     choices.append(("help", T.MENU_HELP))
     turn.goto("menu", "main", {})
     turn.ask(Question(T.MAIN_MENU, choices, free=False), nav=False, main_menu=True)
@@ -39,8 +41,11 @@ async def on_value(turn: Turn, value: str, arg: str = "") -> None:
     elif value == "export":
         await exporting.export_command(turn, arg)
         show(turn)
-    elif value == "dir":
-        await directives.start(turn)
+    elif value == "dir":  # /vanban: a reporter reads, a supervisor or admin manages
+        if turn.member.role == Role.REPORTER:
+            await directive_read.start(turn)
+        else:
+            await directives.start(turn)
     elif value == "notice":
         await directives.start_notice(turn)
     elif value == "dir_result":
@@ -48,6 +53,8 @@ async def on_value(turn: Turn, value: str, arg: str = "") -> None:
         show(turn)
     elif value == "ack":
         await ack.ack_latest(turn)
+    elif value == "read":
+        await directive_read.start(turn)
     else:
         show(turn, T.HELP)
 

@@ -72,6 +72,7 @@ UNACKED_NONE = "Tất cả {total} người đã xác nhận nhận {number}."
 UNACKED_HEAD = "Chưa xác nhận nhận {number} ({n}/{total} người):"
 UNACKED_MORE = "… và {n} người khác."
 NOT_SENT_MARK = " (chưa gửi được)"
+PENDING_MARK = " (đang chờ gửi)"
 REMINDED = "Đã xếp lịch nhắc {n} người chưa xác nhận {number}."
 REMINDED_NONE = "Không có ai cần nhắc (hoặc đã nhắc hôm nay)."
 ASK_NEW_WINDOW = "Thời gian thực hiện mới? Ví dụ: 01/07/2026 - 31/12/2026"
@@ -96,3 +97,22 @@ CONFIRM_NOTICE = "Gửi thông báo này tới {n} người thuộc {unit}?\n“
 SEND_NOTICE = "✔ Gửi thông báo"
 NOTICE_SENT = "Đã xếp lịch gửi thông báo tới {n} người."
 NOBODY = "Chưa có ai thuộc {unit} kết nối với bot để nhận."
+
+# -- a reporter reads the directives running for their unit ---------------------------------
+MENU_READ = "Văn bản chỉ đạo"
+READ_NONE = "Hiện không có hướng dẫn nào đang thực hiện cho {unit}."
+READ_LIST = "Hướng dẫn đang thực hiện cho {unit}. Chọn một văn bản để xem:"
+READ_ACTIONS = "Chọn việc với văn bản này:"
+TIE = "🔗 Báo cáo đã gửi thuộc văn bản này"
+TIE_PICK = "Báo cáo nào thực hiện {number}? (báo cáo trong thời gian thực hiện, chưa gắn)"
+TIE_NONE = "Đơn vị chưa có báo cáo nào khác trong thời gian thực hiện {number}."
+TIE_ITEM = "{receipt} · {kind} · {date}"
+TIED = "Đã ghi báo cáo {receipt} là kết quả thực hiện {number}."
+
+
+def short(text: str, limit: int) -> str:
+    """`text` cut at a word to fit `limit` characters, with an ellipsis when cut."""
+    if len(text) <= limit:
+        return text
+    head = text[: limit - 1].rsplit(" ", 1)[0].rstrip(" ,;:.-")
+    return head + "…"

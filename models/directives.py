@@ -92,6 +92,8 @@ class ActivityDirective(Model):
     directive: fields.ForeignKeyRelation[Directive] = fields.ForeignKeyField(
         "models.Directive", related_name="activity_links", on_delete=fields.CASCADE
     )
+    # The reporter said so (not found by the topics): kept when the report is saved again.
+    manual = fields.BooleanField(default=False)
     activity_id: int
     directive_id: int
 
@@ -170,7 +172,7 @@ async def tie_activity(
 ) -> list[int]:
     """Tie a saved report to every directive it answers (running on its date for its unit,
     sharing a topic), replacing the ties an earlier version had. The directive ids tied."""
-    await ActivityDirective.filter(activity_id=activity_id).delete()
+    await ActivityDirective.filter(activity_id=activity_id, manual=False).delete()
     if not topic_codes:
         return []
     directives = await running_directives(unit, activity_date)

@@ -41,7 +41,7 @@ from models import (
     Topic,
     Unit,
 )
-from models.directives import directive_topic_codes
+from models.directives import directive_results, directive_topic_codes
 
 PLAN = ReminderPlan()
 PDF = b"%PDF-1.4\n% Huong dan thu nghiem\n" + b"0" * 2000 + b"\n%%EOF\n"
@@ -324,8 +324,10 @@ async def test_bad_input_while_issuing_gets_a_short_answer_and_changes_nothing(
     assert await Outbox.all().count() == 0
     # A reporter cannot issue anything.
     reporter = Chat(engine, world.reporter.phone or "")
-    await reporter.send("/vanban")
+    await reporter.send("/thongbao")
     assert "Chức năng này dành cho cán bộ theo dõi và quản trị." in reporter.text
+    await reporter.send("/vanban")  # a reporter reads the directives instead
+    assert "Hiện không có hướng dẫn nào đang thực hiện cho Chi bộ bản Một." in reporter.text
     await reporter.send("/danhan")
     assert D.ACK_NOTHING in reporter.text
 
@@ -422,3 +424,54 @@ async def test_the_results_command_sends_the_workbook_in_the_chat(
     reporter = Chat(engine, world.reporter.phone or "")
     await reporter.send("/ketqua 15-HD/DUX")
     assert "Chức năng này dành cho cán bộ theo dõi và quản trị." in reporter.text
+
+
+async def test_a_reporter_reads_the_directive_acknowledges_it_and_says_which_report_answers_it(
+    engine: Engine, world: World
+) -> None:
+    await issue_in_chat(engine, world)
+    # A meeting on another topic: not tied by its topics.
+    chat = Chat(engine, world.reporter.phone or "")
+    for text in ("hoi hop", "hom nay", "1", "30", "60", "Nghị quyết Đại hội XIII của Đảng"):
+        await chat.send(text)
+    await chat.press("Bỏ qua")
+    await chat.press("Lưu báo cáo")
+    directive = await Directive.get(number="15-HD/DUX")
+    assert await ActivityDirective.filter(directive=directive).count() == 0
+
+    await chat.send("van ban chi dao")
+    await chat.press("15-HD/DUX")
+    assert chat.replies[0].file is not None and chat.replies[0].file.read_bytes() == PDF
+    assert "Hướng dẫn số 15-HD/DUX" in chat.replies[0].text
+    await chat.press("Đã nhận")
+    assert "Đã ghi nhận đồng chí đã nhận Hướng dẫn số 15-HD/DUX" in chat.text
+    await chat.send("/vanban")
+    await chat.press("15-HD/DUX")
+    assert "✔ Đã nhận" not in chat.labels()
+    await chat.press("Báo cáo đã gửi thuộc văn bản này")
+    await chat.press("BC-000001")
+    assert "Đã ghi báo cáo BC-000001 là kết quả thực hiện 15-HD/DUX." in chat.text
+    # Editing the report again keeps what the reporter said.
+    await chat.send("/cuatoi")
+    await chat.press("BC-000001")
+    await chat.press("Sửa")
+    await chat.press("Số người dự")
+    await chat.send("45")
+    await chat.press("Lưu thay đổi")
+    link = await ActivityDirective.get(directive=directive)
+    assert link.manual
+    results = await directive_results(directive)
+    assert (results.total.activities, results.total.meetings, results.total.attendees) == (1, 1, 45)
+
+
+async def test_free_text_holding_a_choice_word_is_an_answer_not_that_choice(
+    engine: Engine, world: World
+) -> None:
+    """ "chuyển" holds "huy" (Hủy): a place or a title with it must not cancel the work."""
+    chat = Chat(engine, world.reporter.phone or "")
+    for text in ("phat thanh", "hom nay", "2", "45", "1"):
+        await chat.send(text)
+    await chat.send("Cụm loa thôn Chuyên")
+    assert "Ghi chú thêm?" in chat.text
+    await chat.send("huỷ")  # the word itself still cancels
+    assert "Đã hủy." in chat.text

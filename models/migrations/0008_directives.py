@@ -37,6 +37,7 @@ class Migration(migrations.Migration):
                 ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
                 ('activity', fields.ForeignKeyField('models.Activity', source_field='activity_id', db_constraint=True, to_field='id', related_name=False, on_delete=OnDelete.CASCADE)),
                 ('directive', fields.ForeignKeyField('models.Directive', source_field='directive_id', db_constraint=True, to_field='id', related_name='activity_links', on_delete=OnDelete.CASCADE)),
+                ('manual', fields.BooleanField(default=False)),
             ],
             options={'table': 'activity_directives', 'app': 'models', 'unique_together': (('activity', 'directive'),), 'pk_attr': 'id'},
             bases=['Model'],
