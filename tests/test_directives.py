@@ -23,7 +23,7 @@ from exports.directive import write_directive_results
 from exports.lines import Letterhead
 from factories import Chat, World
 from fakes.telegram_server import FakeTelegram, FakeUser
-from fakes.zalo_bot_server import FakeZaloBot, FakeZaloUser
+from fakes.zalo_bot_server import FakeZaloBot, FakeZaloUser, Fault
 from fakes.zalo_oa_server import OA_ID, FakeZaloOA
 from handlers import directive_actions as A
 from handlers import texts_directives as D
@@ -35,6 +35,7 @@ from models import (
     ActivityDirective,
     Directive,
     DirectiveAck,
+    Identity,
     Member,
     Outbox,
     OutboxStatus,
@@ -475,3 +476,21 @@ async def test_free_text_holding_a_choice_word_is_an_answer_not_that_choice(
     assert "Ghi chú thêm?" in chat.text
     await chat.send("huỷ")  # the word itself still cancels
     assert "Đã hủy." in chat.text
+
+
+async def test_a_zalo_bot_out_of_quota_hands_the_directive_to_the_members_telegram(
+    engine: Engine, world: World, clock, tg: Harness, zb: ZaloHarness
+) -> None:
+    await people(world)
+    telegram = await link_identity(world.other_reporter, "telegram", "7102")
+    zalo = await Identity.get(channel="zalo_bot", member_id=world.other_reporter.id)
+    await Identity.filter(id=telegram.id).update(state_updated_at=clock() - timedelta(days=2))
+    await Identity.filter(id=zalo.id).update(state_updated_at=clock() - timedelta(hours=1))
+    await issue_in_chat(engine, world, with_file=False)
+    zb.server.fail("1001", "sendMessage", Fault(429, "Quota exceeded"))
+    counts = await OutboxSender(engine, [tg.channel, zb.channel], PLAN, clock).drain()
+    assert counts == {"sent": 2}
+    row = await Outbox.get(member=world.other_reporter, category="directive")
+    assert (row.status, row.channel) == (OutboxStatus.SENT, "telegram")
+    await tg.channel.settled()
+    assert "Hướng dẫn số 15-HD/DUX" in tg.server.sent(7102)[0].text
