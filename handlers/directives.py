@@ -133,7 +133,11 @@ async def _show_item(turn: Turn, d: Directive) -> None:
     choices = [("unacked", D.UNACKED), ("results", D.RESULTS)]
     if d.withdrawn_at is None:
         choices[1:1] = [("remind", D.REMIND)]
-        choices += [("window", D.EDIT_WINDOW), ("withdraw", D.WITHDRAW)]
+        choices += [
+            ("window", D.EDIT_WINDOW),
+            ("summary", D.EDIT_SUMMARY),
+            ("withdraw", D.WITHDRAW),
+        ]
     turn.goto(FLOW, "item", {"id": d.id})
     turn.ask(Question(text, choices, free=False))
 
@@ -275,6 +279,8 @@ async def _on_item(turn: Turn, value: str) -> None:
         turn.finish()
     elif value == "window":
         _ask(turn, "new_window", D.ASK_NEW_WINDOW)
+    elif value == "summary":
+        _ask(turn, "new_summary", D.ASK_NEW_SUMMARY.format(max=SUMMARY_MAX))
     elif value == "withdraw":
         turn.goto(FLOW, "withdraw")
         turn.ask(
@@ -323,6 +329,13 @@ async def on_text(turn: Turn, text: str) -> None:
                     number=found.number, start=T.fmt_date(start), end=T.fmt_date(end)
                 )
             )
+        elif turn.step == "new_summary":
+            found = await _mine(turn, turn.state["id"])
+            if found is None:
+                turn.finish(D.GONE)
+                return
+            await A.edit_directive(found, summary=text)
+            turn.finish(D.SUMMARY_SAVED.format(number=found.number))
         elif turn.step == "notice_text":
             d["text"] = A.clean(text, A.NOTICE_MAX)
             _ask(turn, "notice_file", D.ASK_NOTICE_FILE, [(SKIP, T.SKIP)])
@@ -408,7 +421,7 @@ async def back(turn: Turn) -> None:
             _ask(turn, "file", D.ASK_FILE, [(SKIP, T.SKIP)])
         else:
             _ask(turn, prev, asks[prev])
-    elif turn.step in ("item", "new_window", "withdraw", "notice_text"):
+    elif turn.step in ("item", "new_window", "new_summary", "withdraw", "notice_text"):
         await start(turn)
     elif turn.step == "notice_file":
         _ask(turn, "notice_text", D.ASK_NOTICE.format(max=A.NOTICE_MAX))

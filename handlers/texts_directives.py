@@ -4,7 +4,7 @@ texts.py, for the same proof-reader. Each message stays under 300 characters for
 from __future__ import annotations
 
 # -- menu and commands ----------------------------------------------------------------------
-MENU_DIRECTIVES = "Hướng dẫn, thông báo"
+MENU_DIRECTIVES = "Ban hành hướng dẫn, thông báo"
 HOME = "Văn bản chỉ đạo gửi {unit}. Chọn việc:"
 NEW_DIRECTIVE = "＋ Ban hành hướng dẫn mới"
 NEW_NOTICE = "＋ Gửi thông báo"
@@ -67,6 +67,9 @@ UNACKED = "👥 Ai chưa nhận"
 REMIND = "🔔 Nhắc người chưa nhận"
 RESULTS = "📊 Kết quả thực hiện (Excel)"
 EDIT_WINDOW = "✎ Sửa thời gian thực hiện"
+EDIT_SUMMARY = "✎ Sửa tóm tắt"
+ASK_NEW_SUMMARY = "Tóm tắt mới (tối đa {max} ký tự)? Người đã nhận văn bản không được gửi lại."
+SUMMARY_SAVED = "Đã sửa tóm tắt {number}."
 WITHDRAW = "🗑 Thu hồi"
 UNACKED_NONE = "Tất cả {total} người đã xác nhận nhận {number}."
 UNACKED_HEAD = "Chưa xác nhận nhận {number} ({n}/{total} người):"

@@ -283,6 +283,17 @@ async def test_withdrawn_directive_sends_nothing_more_and_is_not_shown_first(
     await chat.send("menu")
     await chat.send("huong dan, thong bao")
     await chat.press("15-HD/DUX")
+    await chat.press("Sửa tóm tắt")
+    await chat.send("Phát loa 3 buổi mỗi tuần.")
+    assert "Đã sửa tóm tắt 15-HD/DUX." in chat.text
+    assert (await Directive.get(number="15-HD/DUX")).summary == "Phát loa 3 buổi mỗi tuần."
+    await chat.send("/vanban")
+    await chat.press("15-HD/DUX")
+    await chat.press("Sửa thời gian")
+    await chat.send("20/11/2026 - 31/01/2027")
+    assert "Đã sửa thời gian thực hiện 15-HD/DUX: 20/11/2026 – 31/01/2027." in chat.text
+    await chat.send("/vanban")
+    await chat.press("15-HD/DUX")
     await chat.press("Thu hồi")
     await chat.press("Thu hồi")
     assert "Đã thu hồi 15-HD/DUX; 2 tin chưa gửi đã được hủy." in chat.text
