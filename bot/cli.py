@@ -263,6 +263,7 @@ def _directive_draft(args: argparse.Namespace, today: date) -> Any:
 
 async def cmd_directive(settings: Settings, args: argparse.Namespace) -> None:
     from handlers import directive_actions as A
+    from handlers import directive_input as I
     from handlers import directive_io as IO
     from handlers import texts as T
     from models import Directive, DirectiveAck, Outbox
@@ -279,7 +280,7 @@ async def cmd_directive(settings: Settings, args: argparse.Namespace) -> None:
             else:
                 try:
                     rows, base = IO.read_sheet(Path(args.file))
-                except (A.DirectiveError, OSError) as e:
+                except (I.DirectiveError, OSError) as e:
                     raise SystemExit(getattr(e, "message", str(e))) from None
             result = await IO.add_directives(rows, now, today, base, settings.media_dir)
             print(result.report())
@@ -318,14 +319,14 @@ async def cmd_directive(settings: Settings, args: argparse.Namespace) -> None:
                 changes["ends_on"] = _day(args.date_to)
             if args.file:
                 content, name = IO.read_file(args.file, Path.cwd())
-                media = await A.store_file(content, name, settings.media_dir)
+                media = await I.store_file(content, name, settings.media_dir)
                 changes["file_id"], changes["file_name"] = media.id, Path(media.path).name
             try:
                 await A.edit_directive(directive, **changes)
-            except A.DirectiveError as e:
+            except I.DirectiveError as e:
                 raise SystemExit(e.message) from None
             print(f"Đã sửa {directive.number}.")
-    except A.DirectiveError as e:
+    except I.DirectiveError as e:
         raise SystemExit(e.message) from None
     finally:
         await close_db()
@@ -333,6 +334,7 @@ async def cmd_directive(settings: Settings, args: argparse.Namespace) -> None:
 
 async def cmd_announce(settings: Settings, args: argparse.Namespace) -> None:
     from handlers import directive_actions as A
+    from handlers import directive_input as I
     from handlers import directive_io as IO
     from models import Unit
 
@@ -345,10 +347,10 @@ async def cmd_announce(settings: Settings, args: argparse.Namespace) -> None:
         try:
             if args.file:
                 content, file_name = IO.read_file(args.file, Path.cwd())
-                media = await A.store_file(content, file_name, settings.media_dir)
+                media = await I.store_file(content, file_name, settings.media_dir)
                 media_id, name = media.id, Path(media.path).name
             _, n = await A.send_notice(unit, None, args.text, utcnow(), media_id, name)
-        except A.DirectiveError as e:
+        except I.DirectiveError as e:
             raise SystemExit(e.message) from None
         print(f"Đã xếp lịch gửi thông báo tới {n} người thuộc {unit.name}.")
     finally:

@@ -17,6 +17,7 @@ from openpyxl import load_workbook
 from tortoise.transactions import in_transaction
 
 from handlers import directive_actions as A
+from handlers import directive_input as I
 from handlers import texts_directives as D
 from handlers.parsing import fold
 from models import Directive, Topic, Unit
@@ -73,14 +74,14 @@ def _as_date(value: Any) -> date:
         return value.date()
     if isinstance(value, date):
         return value
-    return A._day(str(value or ""))
+    return I._day(str(value or ""))
 
 
 def read_sheet(path: Path) -> tuple[list[DirectiveRow], Path]:
     """The sheet's rows, and its folder (where relative file names point)."""
     wb = load_workbook(path, read_only=True, data_only=True)
     if SHEET not in wb.sheetnames:
-        raise A.DirectiveError(f"Tệp không có trang {SHEET}.")
+        raise I.DirectiveError(f"Tệp không có trang {SHEET}.")
     rows = list(wb[SHEET].iter_rows(values_only=True))
     if not rows:
         return [], path.resolve().parent
@@ -88,7 +89,7 @@ def read_sheet(path: Path) -> tuple[list[DirectiveRow], Path]:
     where = {fold(h): heads.index(fold(h)) for h in HEADERS if fold(h) in heads}
     missing = [h for h in HEADERS[:8] if fold(h) not in where]
     if missing:
-        raise A.DirectiveError(f"Trang {SHEET} thiếu cột: {', '.join(missing)}.")
+        raise I.DirectiveError(f"Trang {SHEET} thiếu cột: {', '.join(missing)}.")
 
     def cell(row: tuple[Any, ...], name: str) -> Any:
         i = where.get(fold(name))
@@ -121,10 +122,10 @@ def read_file(text: str, base: Path) -> tuple[bytes, str]:
     path = Path(text.strip()).expanduser()
     path = path if path.is_absolute() else base / path
     if not path.is_file():
-        raise A.DirectiveError(f"không thấy tệp {text[:80]}.")
+        raise I.DirectiveError(f"không thấy tệp {text[:80]}.")
     content = path.read_bytes()
-    if A.file_kind(content, path.name) is None:
-        raise A.DirectiveError(D.FILE_KIND)
+    if I.file_kind(content, path.name) is None:
+        raise I.DirectiveError(D.FILE_KIND)
     return content, path.name
 
 
@@ -133,29 +134,29 @@ async def check_row(
 ) -> tuple[Unit, A.Draft, bytes | None, str]:
     """The row as a draft (and its file's bytes), or DirectiveError naming what is wrong."""
     number = row.number.strip().upper()
-    if not number or len(number) > A.NUMBER_MAX:
-        raise A.DirectiveError(D.BAD_NUMBER)
+    if not number or len(number) > I.NUMBER_MAX:
+        raise I.DirectiveError(D.BAD_NUMBER)
     if number in taken or await Directive.exists(number=number):
-        raise A.DirectiveError(D.NUMBER_TAKEN.format(number=number))
+        raise I.DirectiveError(D.NUMBER_TAKEN.format(number=number))
     unit = await Unit.get_or_none(code=row.unit_code.strip())
     if unit is None:
-        raise A.DirectiveError(f"không có đơn vị mã “{row.unit_code[:32]}”.")
+        raise I.DirectiveError(f"không có đơn vị mã “{row.unit_code[:32]}”.")
     try:
         issued, start, end = _as_date(row.issued), _as_date(row.start), _as_date(row.end)
     except ValueError:
-        raise A.DirectiveError(D.BAD_WINDOW) from None
+        raise I.DirectiveError(D.BAD_WINDOW) from None
     if end < start:
-        raise A.DirectiveError(D.WINDOW_ORDER)
+        raise I.DirectiveError(D.WINDOW_ORDER)
     catalogue = [(t.code, t.name) for t in await Topic.filter(active=True)]
-    codes, new = A.split_topics(row.topics, catalogue)
+    codes, new = I.split_topics(row.topics, catalogue)
     if not codes and not new:
-        raise A.DirectiveError(D.NO_TOPICS)
+        raise I.DirectiveError(D.NO_TOPICS)
     content, name = read_file(row.file, base) if row.file.strip() else (None, "")
     draft = A.Draft(
         number=number,
         issued_on=issued,
-        title=A.clean(row.title, A.TITLE_MAX),
-        summary=A.clean(row.summary, SUMMARY_MAX) if row.summary.strip() else "",
+        title=I.clean(row.title, I.TITLE_MAX),
+        summary=I.clean(row.summary, SUMMARY_MAX) if row.summary.strip() else "",
         starts_on=start,
         ends_on=end,
         topics=codes,
@@ -175,7 +176,7 @@ async def add_directives(
         try:
             checked.append(await check_row(row, today, base, media_dir, taken))
             taken.add(checked[-1][1].number)
-        except A.DirectiveError as e:
+        except I.DirectiveError as e:
             result.errors.append(f"{SHEET} dòng {i}: {e.message}")
     if result.errors:
         return result
@@ -183,7 +184,7 @@ async def add_directives(
         made = []
         for unit, draft, content, name in checked:
             if content is not None:
-                media = await A.store_file(content, name, media_dir)
+                media = await I.store_file(content, name, media_dir)
                 draft.media_id, draft.file_name = media.id, Path(media.path).name
             made.append(await A.create_directive(unit, None, draft))
         for d in made:

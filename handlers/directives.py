@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from handlers import directive_actions as A
+from handlers import directive_input as I
 from handlers import texts as T
 from handlers import texts_directives as D
 from handlers.fields import DONE, DONE_WORDS, SKIP, Question
@@ -212,7 +213,7 @@ async def start_notice(turn: Turn) -> None:
         turn.finish(T.NOT_ALLOWED)
         return
     turn.goto(FLOW, "notice_text", {"d": {}})
-    _ask(turn, "notice_text", D.ASK_NOTICE.format(max=A.NOTICE_MAX))
+    _ask(turn, "notice_text", D.ASK_NOTICE.format(max=I.NOTICE_MAX))
 
 
 async def on_value(turn: Turn, value: str) -> None:
@@ -294,27 +295,27 @@ async def on_text(turn: Turn, text: str) -> None:
     d: dict[str, Any] = turn.state.setdefault("d", {})
     try:
         if turn.step == "number":
-            number, issued = A.parse_number_date(text)
+            number, issued = I.parse_number_date(text)
             if await Directive.exists(number=number):
-                raise A.DirectiveError(D.NUMBER_TAKEN.format(number=number))
+                raise I.DirectiveError(D.NUMBER_TAKEN.format(number=number))
             d.update(number=number, issued_on=issued.isoformat())
-            _ask(turn, "title", D.ASK_TITLE.format(max=A.TITLE_MAX))
+            _ask(turn, "title", D.ASK_TITLE.format(max=I.TITLE_MAX))
         elif turn.step == "title":
-            d["title"] = A.clean(text, A.TITLE_MAX)
+            d["title"] = I.clean(text, I.TITLE_MAX)
             _ask(turn, "summary", D.ASK_SUMMARY.format(max=SUMMARY_MAX))
         elif turn.step == "summary":
-            d["summary"] = A.clean(text, SUMMARY_MAX)
+            d["summary"] = I.clean(text, SUMMARY_MAX)
             _ask_topics(turn)
         elif turn.step == "topics":
             if fold(text) in DONE_WORDS:  # "xong" typed: the button's word, not a new topic
                 await on_value(turn, DONE)
                 return
-            codes, new = A.split_topics(text, turn.catalog.topics)
+            codes, new = I.split_topics(text, turn.catalog.topics)
             d["topics"] = list(dict.fromkeys([*d.get("topics", []), *codes]))
             d["new_topics"] = list(dict.fromkeys([*d.get("new_topics", []), *new]))
             _ask_topics(turn)
         elif turn.step == "window":
-            start, end = A.parse_window(text, turn.today)
+            start, end = I.parse_window(text, turn.today)
             d.update(starts_on=start.isoformat(), ends_on=end.isoformat())
             _ask(turn, "file", D.ASK_FILE, [(SKIP, T.SKIP)])
         elif turn.step == "new_window":
@@ -322,7 +323,7 @@ async def on_text(turn: Turn, text: str) -> None:
             if found is None:
                 turn.finish(D.GONE)
                 return
-            start, end = A.parse_window(text, turn.today)
+            start, end = I.parse_window(text, turn.today)
             await A.edit_window(found, start, end)
             turn.finish(
                 D.WINDOW_SAVED.format(
@@ -337,12 +338,12 @@ async def on_text(turn: Turn, text: str) -> None:
             await A.edit_directive(found, summary=text)
             turn.finish(D.SUMMARY_SAVED.format(number=found.number))
         elif turn.step == "notice_text":
-            d["text"] = A.clean(text, A.NOTICE_MAX)
+            d["text"] = I.clean(text, I.NOTICE_MAX)
             _ask(turn, "notice_file", D.ASK_NOTICE_FILE, [(SKIP, T.SKIP)])
         else:
             turn.say(T.NOT_A_CHOICE)
             turn.reask()
-    except A.DirectiveError as e:
+    except I.DirectiveError as e:
         turn.say(e.message)
         turn.reask()
 
@@ -353,8 +354,8 @@ async def on_document(turn: Turn, doc: Document) -> None:
         turn.reask()
         return
     try:
-        media = await A.store_file(doc.content, doc.name, turn.media_dir)
-    except A.DirectiveError as e:
+        media = await I.store_file(doc.content, doc.name, turn.media_dir)
+    except I.DirectiveError as e:
         turn.say(e.message)
         turn.reask()
         return
@@ -389,7 +390,7 @@ async def _create(turn: Turn) -> None:
     )
     try:
         directive = await A.create_directive(await _scope(turn), turn.member, draft)
-    except A.DirectiveError as e:
+    except I.DirectiveError as e:
         turn.finish(e.message)
         return
     n = await A.deliver_directive(directive, turn.now)
@@ -411,7 +412,7 @@ async def back(turn: Turn) -> None:
         prev = order[order.index(turn.step) - 1]
         asks = {
             "number": D.ASK_NUMBER,
-            "title": D.ASK_TITLE.format(max=A.TITLE_MAX),
+            "title": D.ASK_TITLE.format(max=I.TITLE_MAX),
             "summary": D.ASK_SUMMARY.format(max=SUMMARY_MAX),
             "window": D.ASK_WINDOW,
         }
@@ -424,7 +425,7 @@ async def back(turn: Turn) -> None:
     elif turn.step in ("item", "new_window", "new_summary", "withdraw", "notice_text"):
         await start(turn)
     elif turn.step == "notice_file":
-        _ask(turn, "notice_text", D.ASK_NOTICE.format(max=A.NOTICE_MAX))
+        _ask(turn, "notice_text", D.ASK_NOTICE.format(max=I.NOTICE_MAX))
     elif turn.step == "notice_confirm":
         _ask(turn, "notice_file", D.ASK_NOTICE_FILE, [(SKIP, T.SKIP)])
     else:

@@ -26,6 +26,7 @@ from fakes.telegram_server import FakeTelegram, FakeUser
 from fakes.zalo_bot_server import FakeZaloBot, FakeZaloUser, Fault
 from fakes.zalo_oa_server import OA_ID, FakeZaloOA
 from handlers import directive_actions as A
+from handlers import directive_input as I
 from handlers import texts_directives as D
 from handlers.engine import Engine
 from handlers.messages import Document, Incoming
@@ -398,9 +399,9 @@ async def test_the_longest_directive_still_reaches_zalo_in_messages_of_300_chara
     world: World,
 ) -> None:
     draft = A.Draft(
-        number="9" * (A.NUMBER_MAX - 3) + "-HD",
+        number="9" * (I.NUMBER_MAX - 3) + "-HD",
         issued_on=date(2026, 11, 18),
-        title="Đ" * A.TITLE_MAX,
+        title="Đ" * I.TITLE_MAX,
         summary="ệ" * 300,
         starts_on=date(2026, 11, 18),
         ends_on=date(2026, 12, 31),

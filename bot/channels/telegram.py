@@ -47,7 +47,7 @@ from bot.channels.telegram_render import (
 )
 from bot.channels.telegram_send import Pacer, Sleep
 from handlers import texts as T
-from handlers.directive_actions import DOCX, PDF
+from handlers.directive_input import DOCX, PDF
 from handlers.engine import Engine
 from handlers.messages import Document, Incoming, Location, Photo, Reply
 from models import Identity
