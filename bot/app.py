@@ -16,6 +16,7 @@ from bot.config import Settings
 from bot.scheduler import build_scheduler
 from bot.sender import OutboxSender
 from bot.web import WebServer
+from handlers.directive_actions import deliver_running
 from handlers.engine import Engine
 from handlers.reminders import sweep
 
@@ -73,6 +74,9 @@ def start_reminders(
         result = await sweep(engine.clock(), settings.rules, plan)
         if result.written:
             log.info("reminder sweep: %d new outbox messages", result.written)
+        joined = await deliver_running(engine.clock())  # directives reach those who joined since
+        if joined:
+            log.info("directives: %d new outbox messages", joined)
 
     async def drain_job() -> None:
         counts = await sender.drain()

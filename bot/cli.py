@@ -10,6 +10,7 @@ import sys
 from collections.abc import Awaitable, Callable
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
 from pydantic import ValidationError
 
@@ -187,6 +188,9 @@ async def cmd_export(settings: Settings, args: argparse.Namespace) -> None:
     from models import Unit
     from models.periods import bounds_for, focus_bounds, period_for, vn_today
 
+    if args.directive:
+        await _export_directive(settings, args)
+        return
     if args.period and (args.date_from or args.date_to):
         raise SystemExit("Dùng --period, hoặc --from và --to, không dùng cả hai.")
     if bool(args.date_from) != bool(args.date_to):
@@ -219,6 +223,141 @@ async def cmd_export(settings: Settings, args: argparse.Namespace) -> None:
             f"Đã ghi {result.path}: {scope.label}, {result.units} đơn vị, "
             f"{result.activities} hoạt động, {result.missing} đơn vị chưa báo cáo."
         )
+    finally:
+        await close_db()
+
+
+async def _export_directive(settings: Settings, args: argparse.Namespace) -> None:
+    from exports.directive import write_directive_results
+    from models import Directive
+    from models.periods import vn_today
+
+    await _open(settings)
+    try:
+        directive = await Directive.get_or_none(number=args.directive.strip().upper())
+        if directive is None:
+            raise SystemExit(f"Không có văn bản số {args.directive}.")
+        r = await write_directive_results(
+            Path(args.output), directive, _letterhead(settings), vn_today(utcnow())
+        )
+        acked = sum(1 for a in r.addressees if a.acked_at is not None)
+        print(
+            f"Đã ghi {args.output}: {directive.number}, {r.total.activities} hoạt động của "
+            f"{len(r.units) - len(r.idle_units)}/{len(r.units)} đơn vị; "
+            f"{acked}/{len(r.addressees)} người đã nhận."
+        )
+    finally:
+        await close_db()
+
+
+def _directive_draft(args: argparse.Namespace, today: date) -> Any:
+    from handlers import directive_io as IO
+
+    return IO.DirectiveRow(
+        number=args.number or "",
+        issued=args.date or "",
+        unit_code=args.unit or "",
+        title=args.title or "",
+        summary=args.summary or "",
+        topics=args.topics or "",
+        start=args.date_from or "",
+        end=args.date_to or "",
+        file=args.file or "",
+    )
+
+
+async def cmd_directive(settings: Settings, args: argparse.Namespace) -> None:
+    from handlers import directive_actions as A
+    from handlers import directive_input as I
+    from handlers import directive_io as IO
+    from handlers import texts as T
+    from models import Directive, DirectiveAck, Outbox
+    from models.periods import vn_today
+
+    now = utcnow()
+    today = vn_today(now)
+    await _open(settings)
+    try:
+        if args.action in ("add", "import"):
+            if args.action == "add":
+                rows = [_directive_draft(args, today)]
+                base = Path.cwd()
+            else:
+                try:
+                    rows, base = IO.read_sheet(Path(args.file))
+                except (I.DirectiveError, OSError) as e:
+                    raise SystemExit(getattr(e, "message", str(e))) from None
+            result = await IO.add_directives(rows, now, today, base, settings.media_dir)
+            print(result.report())
+            if not result.ok:
+                raise SystemExit(1)
+            return
+        if args.action == "list":
+            for d in await Directive.all().order_by("-issued_on", "-id").select_related("unit"):
+                acked = await DirectiveAck.filter(directive_id=d.id).count()
+                sent = await Outbox.filter(key__startswith=f"directive:{d.id}:").count()
+                state = " (đã thu hồi)" if d.withdrawn_at else ""
+                print(
+                    f"{d.number}{state} · {T.fmt_date(d.issued_on)} · {d.unit.name} · "
+                    f"{T.fmt_date(d.starts_on)}–{T.fmt_date(d.ends_on)} · đã nhận {acked}/{sent}"
+                    f"\n    {d.title}"
+                )
+            return
+        directive = await Directive.get_or_none(number=(args.number or "").strip().upper())
+        if directive is None:
+            raise SystemExit(f"Không có văn bản số {args.number}.")
+        if args.action == "withdraw":
+            n = await A.withdraw(directive, now)
+            print(f"Đã thu hồi {directive.number}; {n} tin chưa gửi đã được hủy.")
+        elif args.action == "remind":
+            n = await A.remind_unacked(directive, now)
+            print(f"Đã xếp lịch nhắc {n} người chưa xác nhận {directive.number}.")
+        elif args.action == "edit":
+            changes: dict[str, Any] = {}
+            if args.title:
+                changes["title"] = args.title
+            if args.summary:
+                changes["summary"] = args.summary
+            if args.date_from:
+                changes["starts_on"] = _day(args.date_from)
+            if args.date_to:
+                changes["ends_on"] = _day(args.date_to)
+            if args.file:
+                content, name = IO.read_file(args.file, Path.cwd())
+                media = await I.store_file(content, name, settings.media_dir)
+                changes["file_id"], changes["file_name"] = media.id, Path(media.path).name
+            try:
+                await A.edit_directive(directive, **changes)
+            except I.DirectiveError as e:
+                raise SystemExit(e.message) from None
+            print(f"Đã sửa {directive.number}.")
+    except I.DirectiveError as e:
+        raise SystemExit(e.message) from None
+    finally:
+        await close_db()
+
+
+async def cmd_announce(settings: Settings, args: argparse.Namespace) -> None:
+    from handlers import directive_actions as A
+    from handlers import directive_input as I
+    from handlers import directive_io as IO
+    from models import Unit
+
+    await _open(settings)
+    try:
+        unit = await Unit.get_or_none(code=args.unit)
+        if unit is None:
+            raise SystemExit(f"Không có đơn vị mã {args.unit}.")
+        media_id, name = None, ""
+        try:
+            if args.file:
+                content, file_name = IO.read_file(args.file, Path.cwd())
+                media = await I.store_file(content, file_name, settings.media_dir)
+                media_id, name = media.id, Path(media.path).name
+            _, n = await A.send_notice(unit, None, args.text, utcnow(), media_id, name)
+        except I.DirectiveError as e:
+            raise SystemExit(e.message) from None
+        print(f"Đã xếp lịch gửi thông báo tới {n} người thuộc {unit.name}.")
     finally:
         await close_db()
 
@@ -276,6 +415,8 @@ COMMANDS: dict[str, Callable[[Settings, argparse.Namespace], Awaitable[None]]] =
     "catalog-import": cmd_catalog_import,
     "export": cmd_export,
     "remind": cmd_remind,
+    "directive": cmd_directive,
+    "announce": cmd_announce,
 }
 
 
@@ -367,12 +508,43 @@ def build_parser() -> argparse.ArgumentParser:
         "--unit", metavar="MÃ", help="chỉ đơn vị này và cấp dưới / only this unit's subtree"
     )
     exp.add_argument(
+        "--directive",
+        metavar="SỐ",
+        help="kết quả thực hiện một hướng dẫn, ví dụ 122-HD/BTGTU / one directive's results",
+    )
+    exp.add_argument(
         "-o", "--output", required=True, metavar="FILE.xlsx", help="tệp ghi ra / output file"
     )
+    _directive_parsers(sub)
     # `baocao CMD --help` opens with what the command does, as `baocao --help` lists it.
     for action in sub._choices_actions:
         sub.choices[action.dest].description = action.help
     return parser
+
+
+def _directive_parsers(sub: Any) -> None:
+    d = sub.add_parser(
+        "directive",
+        help="Hướng dẫn gửi các chi bộ: add, edit, withdraw, remind, list, import "
+        "/ directives to the cells",
+    )
+    d.add_argument("action", choices=["add", "edit", "withdraw", "remind", "list", "import"])
+    d.add_argument("file", nargs="?", help="import: tệp .xlsx có trang HuongDan")
+    d.add_argument("--number", metavar="SỐ", help="số, ký hiệu: 122-HD/BTGTU")
+    d.add_argument("--date", metavar="DD/MM/YYYY", help="ngày ban hành / date issued")
+    d.add_argument("--unit", metavar="MÃ", help="mã đơn vị ban hành / issuing unit's code")
+    d.add_argument("--title", help="trích yếu (tối đa 120 ký tự) / title")
+    d.add_argument("--summary", help="tóm tắt (tối đa 300 ký tự) / summary")
+    d.add_argument("--topics", help="chủ đề, cách nhau bởi ; (có sẵn hoặc mới) / topics")
+    d.add_argument("--from", dest="date_from", metavar="DD/MM/YYYY", help="thực hiện từ ngày")
+    d.add_argument("--to", dest="date_to", metavar="DD/MM/YYYY", help="đến ngày")
+    d.add_argument("--file", metavar="FILE", help="tệp PDF hoặc DOCX của văn bản")
+    a = sub.add_parser(
+        "announce", help="Gửi thông báo tới các thành viên cấp dưới / send a notice to a subtree"
+    )
+    a.add_argument("--unit", required=True, metavar="MÃ", help="đơn vị gửi / issuing unit")
+    a.add_argument("--text", required=True, help="nội dung (tối đa 240 ký tự) / the text")
+    a.add_argument("--file", metavar="FILE", help="tệp PDF hoặc DOCX kèm theo")
 
 
 def main(argv: list[str] | None = None) -> None:

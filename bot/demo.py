@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 from handlers.audit import record
-from handlers.catalog import seed_catalog
+from handlers.catalog import TOPICS, seed_catalog
+from handlers.directive_actions import Draft, create_directive, deliver_directive, tie_report
 from handlers.registration import issue_invite, link_identity
 from models import Activity, ActivityKind, InviteCode, Member, NilReport, Role, Unit
 from models.periods import (
@@ -20,6 +21,7 @@ from models.periods import (
 )
 from models.tree import add_unit
 
+TOPIC_FIELDS = [TOPICS]
 # Every name here is invented.
 PROVINCE = ("TU", "Tỉnh ủy Bắc Vân", "Tỉnh ủy")
 BOARD = ("BTG", "Ban Tuyên giáo Tỉnh ủy Bắc Vân", "Ban")
@@ -94,12 +96,49 @@ async def seed_demo(rules: ReportRules, now: datetime) -> DemoResult:
         )
     await link_identity(members["X01-NK"], "console", DEMO_PHONE)
     await _demo_reports(rules, now, cells, members)
+    await _demo_directive(province, now, rules)
     invites = []
     for cell_code in ("X01-PL", "X02-TC"):
         m = members[cell_code]
         invite = await issue_invite(m, now, rules.invite_ttl_days)
         invites.append((m.name, cells[cell_code].name, invite.code))
     return DemoResult(True, invites)
+
+
+# Modelled on a district board's 2023 directive on promoting Party building, in invented words.
+DIRECTIVE_NUMBER = "41-HD/BTGTU"
+DIRECTIVE_TITLE = "Tăng cường tuyên truyền xây dựng, chỉnh đốn Đảng và hệ thống chính trị ở cơ sở"
+DIRECTIVE_SUMMARY = (
+    "Mỗi chi bộ phát thanh loa về xây dựng Đảng ít nhất 2 buổi mỗi tháng, treo khẩu hiệu ở nhà "
+    "văn hóa bản, đưa nội dung vào sinh hoạt chi bộ và họp bản; báo cáo kết quả qua bot trước "
+    "ngày 5 hằng tháng."
+)
+DIRECTIVE_TOPICS = ["kl_21", "nq_21", "nq_28"]
+
+
+def six_months_on(start: date) -> date:
+    """The day before the same day six months later (a first of the month: a half-year)."""
+    month = start.month + 6
+    return date(start.year + (month - 1) // 12, (month - 1) % 12 + 1, 1) - timedelta(days=1)
+
+
+async def _demo_directive(province: Unit, now: datetime, rules: ReportRules) -> None:
+    """One directive of the province, running since the previous period began: the demo's
+    reports on its topics answer it, and the console's reporter receives it."""
+    previous = previous_bounds(bounds_for(vn_today(now), rules), rules)
+    draft = Draft(
+        number=DIRECTIVE_NUMBER,
+        issued_on=previous.start - timedelta(days=7),
+        title=DIRECTIVE_TITLE,
+        summary=DIRECTIVE_SUMMARY,
+        starts_on=previous.start,
+        ends_on=six_months_on(previous.start),
+        topics=DIRECTIVE_TOPICS,
+    )
+    directive = await create_directive(province, None, draft)
+    for a in await Activity.all().select_related("unit"):
+        await tie_report(a.id, a.unit, a.activity_date, TOPIC_FIELDS, a.data)
+    await deliver_directive(directive, now)
 
 
 async def _demo_reports(

@@ -20,11 +20,13 @@ from handlers import parsing
 from handlers import texts as T
 from handlers.audit import record
 from handlers.catalog import KindInfo
+from handlers.directive_actions import tie_report
 from handlers.fields import Question
 from handlers.media import store_photo
 from handlers.messages import Location, Photo
 from handlers.turn import Turn
 from models import Activity, NilReport
+from models.directives import directive_topic_codes
 from models.periods import is_locked, period_for
 from models.queries import recent_activity, recent_topics
 
@@ -69,7 +71,11 @@ async def start(
             # The questions this report will ask, for "câu 2/4": what was not said already.
             "plan": [f["key"] for f in steps(kind) if f["key"] not in values],
             "token": uuid.uuid4().hex,
-            "ft": await recent_topics(turn.unit.id),
+            # Shown first when topics are asked: the running directives' own, then the unit's.
+            "ft": [
+                *await directive_topic_codes(turn.unit, turn.today),
+                *await recent_topics(turn.unit.id),
+            ],
         },
     )
     for note in notes or []:
@@ -501,6 +507,7 @@ async def save(turn: Turn) -> None:
             draft_token=token,
         )
         await record(turn.member.id, "activity", activity.id, "create", None, values)
+        await tie_report(activity.id, turn.unit, activity_date, kind.fields, values)
         nil_report = await NilReport.filter(unit_id=turn.unit.id, period_id=period.id).first()
         if nil_report is not None:
             await nil_report.delete()
@@ -530,4 +537,5 @@ async def _save_edit(
         updated_at=turn.now,
     )
     await record(turn.member.id, "activity", activity_id, "edit", before.data, values)
+    await tie_report(activity_id, turn.unit, activity_date, kind.fields, values)
     turn.finish(T.UPDATED.format(receipt=receipt, version=version + 1))
