@@ -10,6 +10,7 @@ menu → kind → field → field → … (only what is missing) ──► summa
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import Callable
 from datetime import date
@@ -388,6 +389,8 @@ async def _summary_text(turn: Turn, text: str) -> None:
         turn.say(T.SUMMARY_NOT_UNDERSTOOD)
         _summary_again(turn, "")
         return
+    # "ghi chú: …" at the summary: the words after the label are the note.
+    text = re.sub(r"^\s*(?:ghi ch[uú]|gc)\s*[:\-]\s*", "", text, flags=re.IGNORECASE) or text
     outcome = F.answer_text(note, text, None, turn.fctx)
     if not outcome.done:
         turn.say(outcome.message)
