@@ -7,6 +7,7 @@ from typing import Any
 
 from exports import labels as L
 from models import ActivityKind
+from models.export_data import form_quantities
 
 
 @dataclass(frozen=True)
@@ -25,11 +26,11 @@ class Kind:
 class Figure:
     label: str
     field: str | None = None  # None: counts the reports
-    only: tuple[str, str] | None = None  # (choice field, option): only reports with that answer
+    only: tuple[str, str] | None = None  # (form field, form): the quantity of that form only
 
     def of(self, data: dict[str, Any]) -> int:
-        if self.only is not None and data.get(self.only[0]) != self.only[1]:
-            return 0
+        if self.only is not None:
+            return form_quantities(data, self.only[0], self.field).get(self.only[1], 0)
         if self.field is None:
             return 1
         value = data.get(self.field)
