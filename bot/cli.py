@@ -49,7 +49,7 @@ async def cmd_demo(settings: Settings, args: argparse.Namespace) -> None:
 
     await _open(settings)
     try:
-        result = await seed_demo(settings.rules, utcnow())
+        result = await seed_demo(settings.rules, utcnow(), settings.media_dir)
         print("Đã tạo dữ liệu demo." if result.created else "Dữ liệu đã có sẵn, không tạo thêm.")
         _print_demo(await demo_invites(utcnow()))
     finally:
@@ -101,7 +101,7 @@ async def cmd_run(settings: Settings, args: argparse.Namespace) -> None:
     await _open(settings)
     try:
         if not settings.has_real_channels:
-            result = await seed_demo(settings.rules, utcnow())
+            result = await seed_demo(settings.rules, utcnow(), settings.media_dir)
             if result.created:
                 print("Chưa cấu hình kênh nào (.env): chạy bản demo trên dòng lệnh.")
             _print_demo(await demo_invites(utcnow()))

@@ -74,7 +74,7 @@ class DetailSheet:
         heads = [L.STT, L.RECEIPT, L.PARENT, L.UNIT, date_label]
         heads += [field_label(f) for f in self.fields]
         heads += [L.REPORTER, L.RECEIVED, L.EDITED, L.VERSION]
-        widths = [4, 9, 13, 15, 10]
+        widths = [5, 10, 13, 15, 10]
         widths += [WIDTHS.get(f.get("type", ""), 14) for f in self.fields]
         widths += [13, 15, 15, 5]  # "dd/mm/yyyy hh:mm" needs 15
         if self.photo_keys:

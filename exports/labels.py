@@ -34,6 +34,7 @@ REPORTED_ON = "Ngày báo cáo"
 GRAND_TOTAL = "TỔNG CỘNG"
 NO_PARENT = "Đơn vị trực thuộc"
 GROUP_DONE = "Đã báo cáo {done}/{total}"
+GROUP_DONE_ALL = "Báo cáo đủ các kỳ: {done}/{total}"
 
 STATUS_NAMES = {
     Status.ON_TIME: "đúng hạn",

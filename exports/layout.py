@@ -177,7 +177,7 @@ def print_setup(ws: WriteOnlyWorksheet, title_rows: str, widths: Sequence[float]
     ws.print_title_rows = title_rows
     ws.oddFooter.center.text = L.FOOTER
     ws.oddFooter.center.font = f"{FONT},Regular"
-    ws.oddFooter.center.size = 10
+    ws.oddFooter.center.size = 12  # scaled with the page: 9 points or more as printed
     return scale
 
 

@@ -132,6 +132,21 @@ def _no_borders(table: Any) -> None:
     table._tbl.tblPr.append(borders)
 
 
+def _tight(table: Any, indent_cm: float) -> None:
+    tbl_pr = table._tbl.tblPr
+    ind = OxmlElement("w:tblInd")
+    ind.set(qn("w:w"), str(int(indent_cm * 567)))  # twentieths of a point per centimetre
+    ind.set(qn("w:type"), "dxa")
+    tbl_pr.append(ind)
+    margins = OxmlElement("w:tblCellMar")
+    for side in ("left", "right"):
+        e = OxmlElement(f"w:{side}")
+        e.set(qn("w:w"), "0")
+        e.set(qn("w:type"), "dxa")
+        margins.append(e)
+    tbl_pr.append(margins)
+
+
 def _repeat_header(row: Any) -> None:
     tr_pr = row._tr.get_or_add_trPr()
     e = OxmlElement("w:tblHeader")
@@ -187,9 +202,10 @@ def _build(path: Path, data: ReportData, thumbs: dict[str, bytes]) -> None:
     for text in N.DIRECTION:
         last = _para(doc, text, indent=True, after=3)
     last.paragraph_format.keep_with_next = True  # the signature never stands alone on a page
+    _para(doc, "", 8).paragraph_format.keep_with_next = True
     _signature(doc, data)
     _appendix(doc, data)
-    if data.photos:
+    if thumbs:
         _photo_appendix(doc, data, thumbs)
     doc.save(str(path))
 
@@ -216,14 +232,17 @@ def _letterhead(doc: DocumentObject, data: ReportData) -> None:
     head = data.letterhead
     table = doc.add_table(rows=1, cols=2)
     _no_borders(table)
-    _widths(table, [7.5, 9.0])
+    _widths(table, [8.4, 8.7])
+    # A little into the wide left margin, without cell padding, as letterheads are set: the
+    # issuing body and the place and date each stay on one line.
+    _tight(table, indent_cm=-0.6)
     left, right = table.rows[0].cells
     if head.superior:
         _cell_para(left, head.superior, 14)
     _cell_para(left, head.body, 14, bold=True)
     _cell_para(left, "*", 14)
     _cell_para(left, N.NUMBER_LINE.format(symbol=head.symbol), 14)
-    _cell_para(right, PARTY, 15, bold=True, underline=True)
+    _cell_para(right, PARTY, 14, bold=True, underline=True)
     _cell_para(right, "", 14)
     _cell_para(right, place_and_date(head.place, data.heading.made_on), 14, italic=True)
 
@@ -253,8 +272,7 @@ def _results(doc: DocumentObject, data: ReportData) -> None:
     heading = data.heading
     if heading.review is not None and heading.periods:
         full = sum(1 for u in lines if u.reported)
-        text = N.REVIEW_DONE.format(full=full, total=total, pct=_pct(full, total),
-                                    periods=len(heading.periods))  # fmt: skip
+        text = N.REVIEW_DONE.format(full=full, total=total, pct=_pct(full, total))
     elif heading.deadline is not None:
         count = {s: sum(1 for u in lines if u.status == s) for s in Status}
         done = sum(1 for u in lines if u.reported)

@@ -18,7 +18,7 @@ PERIOD_DONE = (
     "hạn, {late} đơn vị báo cáo muộn, {nil} đơn vị báo cáo không phát sinh."
 )
 NOT_DUE_YET = " {n} đơn vị chưa báo cáo nhưng chưa đến hạn."
-REVIEW_DONE = "Có {full}/{total} đơn vị báo cáo đủ {periods} kỳ (đạt {pct}%)."
+REVIEW_DONE = "Có {full}/{total} đơn vị đã báo cáo đủ các kỳ đến hạn (đạt {pct}%)."
 RANGE_DONE = "Số liệu cộng theo ngày diễn ra hoạt động của {total} đơn vị."
 KIND_LINE = "{n}. {kind}: {units}/{total} đơn vị có báo cáo ({pct}%); {figures}."
 KIND_BEST = " Đơn vị có kết quả cao nhất: {unit} ({what}: {value})."

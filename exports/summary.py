@@ -11,7 +11,7 @@ from typing import Any
 from openpyxl.worksheet.pagebreak import Break
 
 from exports import labels as L
-from exports.layout import PRINT_HEIGHT, Looks, Sheet, col, merge, print_setup
+from exports.layout import PRINT_HEIGHT, Looks, Sheet, col, lines_for, merge, print_setup
 from exports.lines import Column, Group, Heading, Letterhead, UnitLine
 from models.periods import VN_TZ
 from models.queries import Status
@@ -111,12 +111,20 @@ def write_summary(
     if tail:
         done = sum(g.done for g in groups)
         units = sum(len(g.units) for g in groups)
-        total += [looks.total.text(ws, L.GROUP_DONE.format(done=done, total=units))]
+        total += [looks.total.text(ws, _done_text(heading, done, units))]
         total += [looks.total.text(ws, None) for _ in tail[1:]]
     sheet.append(total, height=20)
+    if heading.review is not None and tail:
+        merge(ws, sheet.row, ncols - len(tail) + 1, ncols)
     _signatures(sheet, looks, letterhead, ncols)
     ws.print_area = f"A1:{col(ncols)}{sheet.row}"
     keep_together(sheet, scale, HEAD_ROW, last - 1)
+
+
+def _done_text(heading: Heading, done: int, total: int) -> str:
+    if heading.review is not None:
+        return L.GROUP_DONE_ALL.format(done=done, total=total)
+    return L.GROUP_DONE.format(done=done, total=total)
 
 
 def keep_together(sheet: Sheet, scale: int, head_row: int, tail_from: int) -> None:
@@ -212,10 +220,12 @@ def _group(
         letter = col(FIRST_COL + i)
         cells.append(looks.group_number.value(ws, f"=SUM({letter}{first}:{letter}{last})"))
     if tail:
-        done = L.GROUP_DONE.format(done=group.done, total=len(group.units))
+        done = _done_text(heading, group.done, len(group.units))
         cells += [looks.group_center.text(ws, done)]
         cells += [looks.group_center.text(ws, None) for _ in tail[1:]]
     sheet.append(cells, fit=(1,))
+    if heading.review is not None and tail:  # one cell across the review's three columns
+        merge(ws, sheet.row, len(cells) - len(tail) + 1, len(cells))
     fit = (1, len(cells) - 1) if heading.review is not None and tail else (1,)
     for n, unit in enumerate(group.units, 1):
         sheet.append(_unit(ws, looks, n, unit, heading), fit=fit)
@@ -261,7 +271,10 @@ def _signatures(sheet: Sheet, looks: Looks, letterhead: Letterhead, ncols: int) 
         (looks.sign_name.text(ws, letterhead.signer or None), 20),
     ]
     left: list[tuple[Any, float]] = [(looks.recipients_head.text(ws, L.RECIPIENTS_HEAD), 18)]
-    left += [(looks.recipients.text(ws, f"- {r}"), 15) for r in letterhead.recipients]
+    width = sum(sheet.widths[l1 - 1 : l2]) * 1.1  # 10-point text: a tenth more to a line
+    for r in letterhead.recipients:
+        text = f"- {r}"
+        left.append((looks.recipients.text(ws, text), 13.0 * lines_for(text, width) + 2))
     if not side_by_side:
         for cell, height in right:
             sheet.append([*[None] * (r1 - 1), cell], height)

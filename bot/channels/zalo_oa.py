@@ -12,15 +12,17 @@ other channel."""
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import hmac
 import json
 import logging
 import random
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 from typing import Any
 
-from aiohttp import ClientError, ClientSession, ClientTimeout, web
+from aiohttp import ClientError, ClientSession, ClientTimeout, FormData, web
 
 from bot.channels import Delivery, DeliveryStatus
 from bot.channels.queues import ChatQueues, FollowUps
@@ -52,6 +54,11 @@ CHANNEL = "zalo_oa"
 WEBHOOK_PATH = "/zalo/oa/webhook"
 SIGNATURE_HEADER = "X-ZEvent-Signature"
 SEND_PATH = "/v3.0/oa/message/cs"
+UPLOAD_PATH = "/v2.0/oa/upload/file"
+# What the OA takes as a file message (an .xlsx is not among them: it goes as a link).
+UPLOADABLE = {".pdf": "application/pdf", ".doc": "application/msword",
+              ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}  # fmt: skip
+MAX_UPLOAD = 5 * 1024 * 1024
 SEEN_MESSAGES = 10_000
 SENT = Delivery(DeliveryStatus.SENT)
 
@@ -268,6 +275,51 @@ class ZaloOAChannel:
         await self._answer(user_id, replies)
 
     async def _send_reply(self, user_id: str, reply: Reply) -> Delivery:
+        """The reply's messages; a PDF or Word file under 5 MB as a file message after its text,
+        anything else (or a file the OA would not take) as a signed link in the text."""
+        file = reply.file
+        if file is not None and file.suffix.lower() in UPLOADABLE:
+            token = await self._upload(file)
+            if token is not None:
+                delivery = await self._send_messages(user_id, dataclasses.replace(reply, file=None))
+                if delivery.status != DeliveryStatus.SENT:
+                    return delivery
+                message = {"attachment": {"type": "file", "payload": {"token": token}}}
+                return await self._send(user_id, message)
+        return await self._send_messages(user_id, reply)
+
+    async def _upload(self, file: Path) -> str | None:
+        """Upload a file to the OA; its token, or None (then it goes as a link)."""
+        assert self._session is not None and self.tokens is not None
+        try:
+            content = await asyncio.to_thread(file.read_bytes)
+        except OSError as e:
+            log.error("Zalo OA: cannot read %s: %s", file.name, e)
+            return None
+        if len(content) > MAX_UPLOAD:
+            return None
+        form = FormData()
+        form.add_field("file", content, filename=file.name,
+                       content_type=UPLOADABLE[file.suffix.lower()])  # fmt: skip
+        try:
+            token = await self.tokens.access_token()
+            async with self._session.post(
+                self.config.api_url.rstrip("/") + UPLOAD_PATH,
+                data=form,
+                headers={"access_token": token},
+                timeout=ClientTimeout(total=self.config.request_timeout * 5),
+            ) as r:
+                answer = await r.json(content_type=None)
+        except (ClientError, TimeoutError, ValueError, OATokenError) as e:
+            log.warning("Zalo OA: upload of %s failed (%s): sent as a link", file.name, e)
+            return None
+        data = answer.get("data") if isinstance(answer, dict) else None
+        if not isinstance(data, dict) or answer.get("error") or not data.get("token"):
+            log.warning("Zalo OA: upload of %s refused (%s): sent as a link", file.name, answer)
+            return None
+        return str(data["token"])
+
+    async def _send_messages(self, user_id: str, reply: Reply) -> Delivery:
         for message in render(reply, self.links, self.config.max_buttons):
             delivery = await self._send(user_id, message)
             refused = delivery.detail.partition(" ")[0] == str(BAD_PARAMETER)

@@ -61,6 +61,7 @@ class FakeZaloOA:
         self.max_buttons: int | None = None  # more buttons than this: -201
         self.errors: deque[int] = deque()  # forced error codes for the next sends
         self.media: dict[str, bytes] = {}
+        self.uploads: dict[str, tuple[str, bytes]] = {}  # file token -> (file name, content)
         self.webhook_url = ""
         self.webhook_statuses: list[int] = []
         self._msg_ids = itertools.count(1)
@@ -72,6 +73,7 @@ class FakeZaloOA:
         app = web.Application()
         app.router.add_post("/v3.0/oa/message/cs", self._send)
         app.router.add_post("/v4/oa/access_token", self._token)
+        app.router.add_post("/v2.0/oa/upload/file", self._upload)
         app.router.add_get("/media/{name}", self._media)
         self._runner, self.port = await serve_loopback(app)
         self._session = ClientSession()
@@ -133,6 +135,9 @@ class FakeZaloOA:
             error = -213
         elif user_id in self.outside_window:
             error = -230
+        elif (message.get("attachment") or {}).get("type") == "file":
+            token_of_file = ((message["attachment"].get("payload") or {}).get("token")) or ""
+            error = 0 if token_of_file in self.uploads else -201
         elif not 1 <= len(str(message.get("text") or "")) <= 2000:
             error = -201
         elif self.max_buttons is not None and len(Sent(user_id, message, token).buttons) > (
@@ -147,6 +152,22 @@ class FakeZaloOA:
         return web.json_response(
             {"error": 0, "message": "Success", "data": {"message_id": msg_id, "user_id": user_id}}
         )
+
+    async def _upload(self, request: web.Request) -> web.Response:
+        """PDF, DOC or DOCX up to 5 MB; a token to send it with."""
+        if request.headers.get("access_token", "") not in self.access_tokens:
+            return web.json_response({"error": -216, "message": "Access token is invalid"})
+        form = await request.post()
+        upload = form.get("file")
+        name = str(getattr(upload, "filename", "") or "")
+        content = upload.file.read() if upload is not None and hasattr(upload, "file") else b""
+        if not name.lower().endswith((".pdf", ".doc", ".docx")) or not 0 < len(content) <= (
+            5 * 1024 * 1024
+        ):
+            return web.json_response({"error": -201, "message": "File is invalid"})
+        token = secrets.token_urlsafe(24)
+        self.uploads[token] = (name, content)
+        return web.json_response({"error": 0, "message": "Success", "data": {"token": token}})
 
     async def _token(self, request: web.Request) -> web.Response:
         form = dict(await request.post())
