@@ -81,7 +81,7 @@ def write_months(
     previous period and the same period a year before (the change as a formula)."""
     ws = sheet.ws
     n_fig = len(columns)
-    widths = [34, *[10] * n_fig, 12]
+    widths = [34, *[10] * n_fig, 15]
     sheet.set_widths(widths)
     ws.freeze_panes = "B5"
     print_setup(ws, "3:4", widths)
@@ -178,18 +178,22 @@ def write_topics(
     sheet.append([])
     sheet.append([looks.subtitle.text(ws, L.FORMS_TITLE)], 20)
     merge(ws, sheet.row, 1, 5)
-    sheet.append([looks.head.text(ws, h) for h in (L.STT, L.KIND, L.FORM, L.REPORT_COUNT,
-                                                   L.FORM_COUNT)], 22)  # fmt: skip
-    for i, ((kind, form), per_form) in enumerate(breakdown.forms.items(), 1):
-        sheet.append(
-            [
-                looks.text_center.value(ws, i),
-                looks.text.text(ws, kind),
-                looks.text.text(ws, form),
-                looks.number.value(ws, per_form.activities),
-                looks.number.value(ws, per_form.quantity),
-            ],
-            fit=(1, 2),
-        )
+    form_heads = [L.STT, L.FORM, L.REPORT_COUNT, L.FORM_COUNT]
+    sheet.append([looks.head.text(ws, h) for h in form_heads], 22)
+    n = 0
+    for kind, forms in groupby(breakdown.forms.items(), key=lambda kv: kv[0][0]):
+        blank = looks.group_center.text(ws, None)
+        sheet.append([blank, looks.group.text(ws, kind), blank, blank], fit=(1,))
+        for (_, form), per_form in forms:
+            n += 1
+            sheet.append(
+                [
+                    looks.text_center.value(ws, n),
+                    looks.text.text(ws, form),
+                    looks.number.value(ws, per_form.activities),
+                    looks.number.value(ws, per_form.quantity),
+                ],
+                fit=(1,),
+            )
     if not breakdown.forms:
-        sheet.append([None, looks.d_empty.text(ws, L.NO_REPORTS), None, None, None])
+        sheet.append([None, looks.d_empty.text(ws, L.NO_REPORTS), None, None])

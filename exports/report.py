@@ -427,8 +427,12 @@ def _done_per_month(review: Review, lines: list[UnitLine]) -> dict[tuple[int, in
     for i, period in enumerate(review.periods):
         if period.start.month != period.end.month or period.start.year != period.end.year:
             continue  # a longer period has no month of its own
-        done = sum(1 for u in lines if u.statuses[i] not in (Status.MISSING, Status.NOT_DUE))
-        out[(period.start.year, period.start.month)] = f"{done}/{len(lines)}"
+        statuses = [u.statuses[i] for u in lines]
+        done = sum(1 for s in statuses if s not in (Status.MISSING, Status.NOT_DUE))
+        text = f"{done}/{len(lines)}"
+        if Status.NOT_DUE in statuses:
+            text += L.NOT_DUE_NOTE
+        out[(period.start.year, period.start.month)] = text
     return out
 
 

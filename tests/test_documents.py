@@ -245,7 +245,8 @@ async def test_a_quarter_is_built_from_its_months(db: str, world: World, tmp_pat
     assert per_period["Chi bộ bản Ba"] == ["K", "-", "-"]
     months = {r[0]: r[1:] for r in sheets["Theo tháng, so sánh"][4:]}
     assert months["Tháng 10/2026"][:2] == ["5", "135"] and months["Tháng 10/2026"][-1] == "3/4"
-    assert months["Tháng 11/2026"][:2] == ["4", "60"] and months["Tháng 11/2026"][-1] == "1/4"
+    assert months["Tháng 11/2026"][:2] == ["4", "60"]
+    assert months["Tháng 11/2026"][-1] == "1/4 (chưa đến hạn)"
     assert months["Tháng 12/2026"][:2] == ["0", "0"]
     assert months["Cộng quý IV/2026"][:2] == ["9", "195"]
     assert months["Kỳ trước (quý III/2026)"][:2] == ["60", "600"]  # July and 28/09
@@ -304,7 +305,13 @@ async def test_forms_are_counted_from_either_shape(db: str, world: World, tmp_pa
     topics = {r[1]: r[2:] for r in sheet if r[1] and r[0] is not None}
     assert topics["Nghị quyết Đại hội XIII của Đảng"] == [6, 5, 195]
     start = next(i for i, r in enumerate(sheet) if r[0] == "Theo hình thức") + 2
-    forms = {(r[1], r[2]): r[3:] for r in sheet[start:]}
+    forms: dict[tuple[str, str], list[int]] = {}
+    kind = ""
+    for r in sheet[start:]:
+        if r[0] is None:
+            kind = r[1]  # a kind's row, its forms under it
+        else:
+            forms[(kind, r[1])] = r[2:4]
     assert forms[("Cổ động trực quan", "Băng rôn")] == [2, 7]
     assert forms[("Cổ động trực quan", "Khẩu hiệu")] == [2, 8]
     assert forms[("Cổ động trực quan", "Panô")] == [0, 0]
