@@ -104,11 +104,17 @@ def parse_span(text: str) -> Span | None:
     return None
 
 
-def export_name(unit: Unit | None, start: date, now: datetime) -> str:
-    """A file name with no user text in it: the unit's code reduced to safe characters."""
+def export_name(unit: Unit | None, start: date, now: datetime, span: Span | None = None) -> str:
+    """A file name with no user text in it: the unit's code reduced to safe characters, and the
+    month, or the quarter (2026-Q4), half-year (2026-H2) or year of a review."""
     code = re.sub(r"[^A-Za-z0-9_-]+", "", unit.code if unit else "") or "all"
     made = now.astimezone(VN_TZ)
-    return f"baocao_{code}_{start:%Y-%m}_{made:%Y%m%d-%H%M%S}_{secrets.token_hex(2)}.xlsx"
+    when = f"{start:%Y-%m}"
+    if span is not None:
+        n = span.months
+        part = {3: f"-Q{(start.month - 1) // 3 + 1}", 6: f"-H{(start.month - 1) // 6 + 1}"}
+        when = f"{start.year}{part.get(n, '')}"
+    return f"baocao_{code}_{when}_{made:%Y%m%d-%H%M%S}_{secrets.token_hex(2)}.xlsx"
 
 
 async def export_command(turn: Turn, arg: str) -> None:
@@ -148,7 +154,7 @@ async def export_command(turn: Turn, arg: str) -> None:
             if write is None:
                 raise RuntimeError("no workbook writer configured (handlers.exporting.configure)")
             period = None if span else await period_for(bounds.start, rules)
-            path: Path = folder / export_name(unit, start, now)
+            path: Path = folder / export_name(unit, start, now, span)
             request = ExportRequest(path, start, end, period, unit, label, today, span=span,
                                     docx=True, media_dir=media_dir)  # fmt: skip
             result = await write(request)

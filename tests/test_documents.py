@@ -278,6 +278,7 @@ async def test_the_chat_command_takes_a_quarter(db: str, world: World, tmp_path:
     wb = load_workbook(done.file)
     assert "Theo tháng, so sánh" in wb.sheetnames and "Liên hệ (nội bộ)" not in wb.sheetnames
     assert draft.file is not None and draft.file.suffix == ".docx"
+    assert done.file.name.startswith("baocao_X1_2026-Q4_")
     turn = await turn_of(world.supervisor, vn(date(2026, 11, 20)), tmp_path / "media")
     await export_command(turn, "quý 1/2027")
     assert turn.replies == [] and turn.notes == ["Quý I/2027 chưa tới nên chưa có gì để xuất."]
