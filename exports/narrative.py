@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from docx.document import Document as DocumentObject
     from docx.table import _Cell
 
-    from exports.report import Photo, ReportData
+    from exports.tally import Photo, ReportData
 
 log = logging.getLogger(__name__)
 
