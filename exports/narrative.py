@@ -276,10 +276,14 @@ def _results(doc: DocumentObject, data: ReportData) -> None:
     elif heading.deadline is not None:
         count = {s: sum(1 for u in lines if u.status == s) for s in Status}
         done = sum(1 for u in lines if u.reported)
-        text = N.PERIOD_DONE.format(
-            done=done, total=total, pct=_pct(done, total), on_time=count[Status.ON_TIME],
-            late=count[Status.LATE], nil=sum(1 for u in lines if u.nil),
-        )  # fmt: skip
+        parts = [
+            text.format(n=count[status])
+            for status, text in ((Status.ON_TIME, N.ON_TIME), (Status.LATE, N.LATE),
+                                 (Status.NIL, N.NIL))
+            if count[status]
+        ]  # fmt: skip
+        text = N.PERIOD_DONE.format(done=done, total=total, pct=_pct(done, total))
+        text += (N.AMONG + ", ".join(parts) + ".") if parts else "."
         if count[Status.NOT_DUE]:
             text += N.NOT_DUE_YET.format(n=count[Status.NOT_DUE])
     else:
@@ -388,8 +392,8 @@ def _appendix(doc: DocumentObject, data: ReportData) -> None:
     table = doc.add_table(rows=2, cols=ncols)
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    figure_width = min(2.2, 17.0 / max(1, len(data.columns)))
-    _widths(table, [1.1, 6.0, *[figure_width] * len(data.columns), 2.4])
+    figure_width = min(2.2, 16.4 / max(1, len(data.columns)))  # 26.2 cm across the page
+    _widths(table, [1.4, 6.0, *[figure_width] * len(data.columns), 2.4])
     top, names = table.rows
     _repeat_header(top)
     _repeat_header(names)

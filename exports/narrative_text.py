@@ -13,10 +13,11 @@ INTRO = (
 )
 
 H_RESULTS = "I. KẾT QUẢ THỰC HIỆN"
-PERIOD_DONE = (
-    "Có {done}/{total} đơn vị đã báo cáo (đạt {pct}%), trong đó {on_time} đơn vị báo cáo đúng "
-    "hạn, {late} đơn vị báo cáo muộn, {nil} đơn vị báo cáo không phát sinh."
-)
+PERIOD_DONE = "Có {done}/{total} đơn vị đã báo cáo (đạt {pct}%)"
+AMONG = ", trong đó "
+ON_TIME = "{n} đơn vị báo cáo đúng hạn"
+LATE = "{n} đơn vị báo cáo muộn"
+NIL = "{n} đơn vị báo cáo không phát sinh"
 NOT_DUE_YET = " {n} đơn vị chưa báo cáo nhưng chưa đến hạn."
 REVIEW_DONE = "Có {full}/{total} đơn vị đã báo cáo đủ các kỳ đến hạn (đạt {pct}%)."
 RANGE_DONE = "Số liệu cộng theo ngày diễn ra hoạt động của {total} đơn vị."
