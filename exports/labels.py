@@ -113,7 +113,6 @@ ACTIVITIES = "Số hoạt động"
 TOPIC_SESSIONS = "Số buổi phát thanh"
 TOPIC_MINUTES = "Thời lượng (phút)"
 FORMS_TITLE = "Theo hình thức"
-KIND = "Loại hoạt động"
 FORM = "Hình thức"
 FORM_COUNT = "Số lượng"
 
