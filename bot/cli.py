@@ -17,15 +17,10 @@ from pydantic import ValidationError
 from bot.config import Settings, get_settings
 from bot.db import close_db, init_db, migrate
 from bot.exporter import configure as configure_exports
-from exports.lines import Letterhead
 from handlers.catalog import seed_catalog
 from handlers.engine import Engine, utcnow
 
 log = logging.getLogger("baocao")
-
-
-def _letterhead(settings: Settings) -> Letterhead:
-    return Letterhead(settings.board_name, settings.board_place)
 
 
 def _engine(settings: Settings) -> Engine:
@@ -35,8 +30,8 @@ def _engine(settings: Settings) -> Engine:
 async def _open(settings: Settings) -> None:
     await init_db(settings.database_url)
     await seed_catalog()
-    # /xuatbaocao prints the board's own name, in the console and in `run` alike.
-    configure_exports(settings.board_name, settings.board_place)
+    # /xuatbaocao prints the issuer's own heading, in the console and in `run` alike.
+    configure_exports(settings)
 
 
 def _print_demo(result_invites: list[tuple[str, str, str]]) -> None:
@@ -56,7 +51,7 @@ async def cmd_demo(settings: Settings, args: argparse.Namespace) -> None:
 
     await _open(settings)
     try:
-        result = await seed_demo(settings.rules, utcnow())
+        result = await seed_demo(settings.rules, utcnow(), settings.media_dir)
         print("Đã tạo dữ liệu demo." if result.created else "Dữ liệu đã có sẵn, không tạo thêm.")
         _print_demo(await demo_invites(utcnow()))
     finally:
@@ -108,7 +103,7 @@ async def cmd_run(settings: Settings, args: argparse.Namespace) -> None:
     await _open(settings)
     try:
         if not settings.has_real_channels:
-            result = await seed_demo(settings.rules, utcnow())
+            result = await seed_demo(settings.rules, utcnow(), settings.media_dir)
             if result.created:
                 print("Chưa cấu hình kênh nào (.env): chạy bản demo trên dòng lệnh.")
             _print_demo(await demo_invites(utcnow()))
@@ -181,8 +176,26 @@ def _day(text: str) -> date:
         raise SystemExit(f"Ngày không hợp lệ: {text} (cần DD/MM/YYYY)") from None
 
 
+def _span(args: argparse.Namespace) -> Any:
+    """--quarter Q/YYYY, --half H/YYYY or --year YYYY as a Span; None when none is given."""
+    from models.periods import half_span, quarter_span, year_span
+
+    for given, make, top in ((args.quarter, quarter_span, 4), (args.half, half_span, 2)):
+        if given:
+            n, _, year = given.partition("/")
+            if not (n.isdigit() and year.isdigit() and 1 <= int(n) <= top and int(year) >= 2000):
+                raise SystemExit(f"Kỳ không hợp lệ: {given} (cần N/YYYY, N từ 1 đến {top})")
+            return make(int(n), int(year))
+    if args.year:
+        if not (args.year.isdigit() and int(args.year) >= 2000):
+            raise SystemExit(f"Năm không hợp lệ: {args.year} (cần YYYY)")
+        return year_span(int(args.year))
+    return None
+
+
 async def cmd_export(settings: Settings, args: argparse.Namespace) -> None:
-    from exports.report import ReportScope, write_report
+    from bot.exporter import letterhead_for
+    from exports.report import ReportScope, review_scope, write_report
     from handlers import texts as T
     from handlers.exporting import parse_month
     from models import Unit
@@ -191,10 +204,12 @@ async def cmd_export(settings: Settings, args: argparse.Namespace) -> None:
     if args.directive:
         await _export_directive(settings, args)
         return
-    if args.period and (args.date_from or args.date_to):
-        raise SystemExit("Dùng --period, hoặc --from và --to, không dùng cả hai.")
+    chosen = [x for x in (args.period, args.quarter, args.half, args.year, args.date_from) if x]
+    if len(chosen) > 1:
+        raise SystemExit("Chọn một trong --period, --quarter, --half, --year hoặc --from/--to.")
     if bool(args.date_from) != bool(args.date_to):
         raise SystemExit("Khoảng thời gian cần cả --from và --to.")
+    span = _span(args)
     today = vn_today(utcnow())
     await _open(settings)
     try:
@@ -203,11 +218,13 @@ async def cmd_export(settings: Settings, args: argparse.Namespace) -> None:
             root = await Unit.get_or_none(code=args.unit)
             if root is None:
                 raise SystemExit(f"Không có đơn vị mã {args.unit}.")
-        if args.date_from:
+        if span is not None:
+            scope = await review_scope(span, root, settings.rules, T.period_label)
+        elif args.date_from:
             start, end = _day(args.date_from), _day(args.date_to)
             if start > end:
                 raise SystemExit("--from phải trước hoặc bằng --to.")
-            period = None
+            scope = ReportScope(start, end, None, root, T.period_label(start, end))
         else:
             month = parse_month(args.period) if args.period else None
             if args.period and month is None:
@@ -215,31 +232,40 @@ async def cmd_export(settings: Settings, args: argparse.Namespace) -> None:
             bounds = (
                 bounds_for(month, settings.rules) if month else focus_bounds(today, settings.rules)
             )
-            start, end = bounds.start, bounds.end
-            period = await period_for(start, settings.rules)
-        scope = ReportScope(start, end, period, root, T.period_label(start, end))
-        result = await write_report(Path(args.output), scope, _letterhead(settings), today)
+            period = await period_for(bounds.start, settings.rules)
+            label = T.period_label(bounds.start, bounds.end)
+            scope = ReportScope(bounds.start, bounds.end, period, root, label)
+        output = Path(args.output)
+        docx = output.with_suffix(".docx") if args.docx else None
+        result = await write_report(
+            output,
+            scope,
+            await letterhead_for(root, settings),
+            today,
+            internal=args.internal,
+            docx=docx,
+            media_dir=settings.media_dir,
+        )
         print(
             f"Đã ghi {result.path}: {scope.label}, {result.units} đơn vị, "
             f"{result.activities} hoạt động, {result.missing} đơn vị chưa báo cáo."
         )
+        if result.docx is not None:
+            print(f"Đã ghi dự thảo báo cáo {result.docx}.")
     finally:
         await close_db()
 
 
 async def _export_directive(settings: Settings, args: argparse.Namespace) -> None:
-    from exports.directive import write_directive_results
+    from bot.exporter import results_writer
     from models import Directive
-    from models.periods import vn_today
 
     await _open(settings)
     try:
         directive = await Directive.get_or_none(number=args.directive.strip().upper())
         if directive is None:
             raise SystemExit(f"Không có văn bản số {args.directive}.")
-        r = await write_directive_results(
-            Path(args.output), directive, _letterhead(settings), vn_today(utcnow())
-        )
+        r = await results_writer(settings)(directive, Path(args.output))
         acked = sum(1 for a in r.addressees if a.acked_at is not None)
         print(
             f"Đã ghi {args.output}: {directive.number}, {r.total.activities} hoạt động của "
@@ -488,7 +514,8 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("migrate", help="Cập nhật cấu trúc cơ sở dữ liệu / apply migrations")
     exp = sub.add_parser(
         "export",
-        help="Xuất báo cáo Excel của một kỳ hoặc một khoảng ngày / write the Excel report",
+        help="Xuất báo cáo Excel (và Word) của một kỳ, quý, 6 tháng, năm hoặc một khoảng ngày "
+        "/ write the Excel report (and the narrative .docx)",
     )
     exp.add_argument(
         "--period",
@@ -504,6 +531,9 @@ def build_parser() -> argparse.ArgumentParser:
     exp.add_argument(
         "--to", dest="date_to", metavar="DD/MM/YYYY", help="đến ngày / to this activity date"
     )
+    exp.add_argument("--quarter", metavar="Q/YYYY", help="sơ kết quý, ví dụ 4/2026 / a quarter")
+    exp.add_argument("--half", metavar="H/YYYY", help="6 tháng: 1/2026 hoặc 2/2026 / a half-year")
+    exp.add_argument("--year", metavar="YYYY", help="tổng kết năm / a year")
     exp.add_argument(
         "--unit", metavar="MÃ", help="chỉ đơn vị này và cấp dưới / only this unit's subtree"
     )
@@ -511,6 +541,16 @@ def build_parser() -> argparse.ArgumentParser:
         "--directive",
         metavar="SỐ",
         help="kết quả thực hiện một hướng dẫn, ví dụ 122-HD/BTGTU / one directive's results",
+    )
+    exp.add_argument(
+        "--docx",
+        action="store_true",
+        help="kèm dự thảo báo cáo Word (.docx) cạnh tệp Excel / also the narrative report",
+    )
+    exp.add_argument(
+        "--internal",
+        action="store_true",
+        help="kèm trang nội bộ có số điện thoại (không gửi đi) / add the internal phone sheet",
     )
     exp.add_argument(
         "-o", "--output", required=True, metavar="FILE.xlsx", help="tệp ghi ra / output file"

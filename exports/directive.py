@@ -17,8 +17,9 @@ from typing import Any
 from openpyxl import Workbook
 
 from exports import labels as L
-from exports.layout import Looks, Sheet, col, merge, print_setup
+from exports.layout import Looks, Sheet, col, merge, print_setup, times_new_roman
 from exports.lines import Letterhead
+from exports.summary import party_top, signatures
 from models.directives import Directive, DirectiveResults, Figures, directive_results
 from models.periods import VN_TZ
 
@@ -59,28 +60,6 @@ DELIVERY_NAMES = {
 
 def _figures(f: Figures) -> list[int]:
     return [f.activities, f.sessions, f.minutes, f.items, f.meetings, f.attendees]
-
-
-def _letterhead(sheet: Sheet, looks: Looks, letterhead: Letterhead, made_on: date, n: int) -> None:
-    ws = sheet.ws
-    half = max(2, n // 2)
-    sheet.append(
-        [looks.letterhead.text(ws, letterhead.board)]
-        + [None] * (half - 1)
-        + [looks.party.text(ws, L.PARTY)],
-        20,
-    )
-    merge(ws, sheet.row, 1, half)
-    merge(ws, sheet.row, half + 1, n)
-    sheet.append(
-        [looks.plain_center.text(ws, L.STAR)]
-        + [None] * (half - 1)
-        + [looks.dateline.text(ws, L.place_and_date(letterhead.place, made_on))],
-        18,
-    )
-    merge(ws, sheet.row, 1, half)
-    merge(ws, sheet.row, half + 1, n)
-    sheet.append([])
 
 
 def _title(sheet: Sheet, looks: Looks, lines: Sequence[tuple[Any, str]], n: int) -> None:
@@ -144,6 +123,7 @@ def _table(
 
 def _write(path: Path, r: DirectiveResults, letterhead: Letterhead, made_on: date) -> None:
     wb = Workbook(write_only=True)
+    times_new_roman(wb)
     looks: Looks | None = None
 
     def new_sheet(name: str, widths: list[float], heads_row: int) -> Sheet:
@@ -153,18 +133,19 @@ def _write(path: Path, r: DirectiveResults, letterhead: Letterhead, made_on: dat
             looks = Looks(ws)
         sheet = Sheet(ws)
         sheet.set_widths(widths)
-        print_setup(ws, f"{heads_row}:{heads_row}")
+        print_setup(ws, f"{heads_row}:{heads_row}", widths)
         return sheet
 
     heads = [L.STT, L.PARENT, L.UNIT, *FIGURE_HEADS]
     n = len(heads)
     title_lines = 3 + (1 if r.directive.withdrawn_at else 0)
-    s = new_sheet(BY_UNIT, [5, 26, 30, 11, 11, 12, 12, 11, 11], 3 + title_lines + 1)
+    s = new_sheet(BY_UNIT, [5, 26, 30, 11, 11, 12, 12, 11, 11], 4 + title_lines + 1)
     assert looks is not None
-    _letterhead(s, looks, letterhead, made_on, n)
+    party_top(s, looks, letterhead, made_on, n)
     _title(s, looks, _headings(r, looks), n)
     rows = [[i, u.parent_name, u.name, *_figures(u.figures)] for i, u in enumerate(r.units, 1)]
     _table(s, looks, heads, rows, 3, _figures(r.total))
+    signatures(s, looks, letterhead, n)
 
     s = new_sheet(BY_TOPIC, [5, 50, 11, 11, 12, 12, 11, 11], title_lines + 1)
     _title(s, looks, _headings(r, looks), len(FIGURE_HEADS) + 2)
