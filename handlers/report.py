@@ -17,6 +17,7 @@ from handlers import texts as T
 from handlers.audit import record
 from handlers.catalog import KindInfo
 from handlers.fields import Question
+from handlers.locks import edit_blocked
 from handlers.media import store_photo
 from handlers.messages import Location, Photo
 from handlers.turn import Turn
@@ -187,6 +188,8 @@ async def back(turn: Turn) -> None:
 
 
 async def save(turn: Turn) -> None:
+    if await edit_blocked(turn):  # the report's own period locked: nothing changes
+        return
     kind = _kind(turn)
     values: dict[str, Any] = turn.state["values"]
     date_key = next((f["key"] for f in kind.fields if f["type"] == "date"), "date")
