@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
+from datetime import timedelta
 from typing import Protocol
 
 from aiohttp import web
@@ -95,6 +96,10 @@ async def serve(settings: Settings, stop: asyncio.Event | None = None) -> None:
     if not channels:
         log.error("no channel can start; remove the tokens from .env to run the console demo")
         raise SystemExit(2)
+    for channel in channels:
+        inbox = getattr(channel, "inbox", None)
+        if inbox is not None:
+            inbox.lease = timedelta(seconds=settings.inbox_lease_seconds)
     web_server = WebServer(settings.web_host, settings.web_port)
     for channel in channels:
         web_server.add_routes(channel.name, channel.web_routes())

@@ -70,6 +70,9 @@ class Settings(BaseSettings):
     holidays: str = "01/01,30/04,01/05,02/09"  # dd/mm every year, dd/mm/yyyy, or a-b ranges
     snooze_hours: int = Field(24, ge=1, le=240)
 
+    # An update taken by a process that then died waits this long before another takes it.
+    inbox_lease_seconds: int = Field(30, ge=2, le=3600)
+
     log_level: str = "INFO"
 
     @field_validator("period_months")

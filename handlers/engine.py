@@ -16,11 +16,12 @@ from tortoise.transactions import in_transaction
 from handlers import menu, mine, nil, registration, remind, report
 from handlers import texts as T
 from handlers.catalog import CatalogCache
+from handlers.clean import clean_incoming
 from handlers.fields import Question
 from handlers.messages import Incoming, Reply
 from handlers.parsing import fold, match_choice
 from handlers.turn import BACK, CANCEL, Turn
-from models import Identity
+from models import Identity, inbox
 from models.periods import ReportRules, vn_today
 from models.queries import load_identity, save_state
 
@@ -71,6 +72,7 @@ class Engine:
     async def handle(self, inc: Incoming) -> list[Reply]:
         """Messages of one chat are handled in order; different chats in parallel. Across
         processes the identity row is locked for the transaction."""
+        inc = clean_incoming(inc)  # nothing unstorable goes further
         lock = self._locks.setdefault(inc.chat_key, asyncio.Lock())
         try:
             async with lock:
@@ -82,7 +84,10 @@ class Engine:
     async def _handle(self, inc: Incoming) -> list[Reply]:
         try:
             async with in_transaction():
-                return await self._turn(inc)
+                replies = await self._turn(inc)
+                if inc.inbox_id is not None:  # handled exactly when the turn commits
+                    await inbox.mark_done(inc.inbox_id, self.clock())
+                return replies
         except Exception:
             log.exception("turn failed for %s", inc.chat_key)
             return [Reply(T.TRY_AGAIN)]

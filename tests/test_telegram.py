@@ -594,3 +594,26 @@ async def test_baocao_run_serves_until_told_to_stop(
     await asyncio.wait_for(running, 10)
     # The update taken before the stop was answered before the process let go.
     assert server.sent(user.id)[-1].text == T.MAIN_MENU
+
+
+async def test_malformed_bodies_with_the_right_secret_get_400(
+    webhook: Harness, world: World
+) -> None:
+    url = webhook.server.webhook["url"]  # type: ignore[index]
+    deep = "[" * 100_000 + "]" * 100_000  # once a RecursionError and a 500
+    bodies = [
+        b"not json",
+        deep.encode(),
+        b"[]",
+        b'"text"',
+        b'{"update_id": "x"}',
+        b'{"update_id": 5, "message": "x"}',
+        b'{"update_id": 6, "message": {"chat": [1], "from": "x", "date": "soon"}}',
+        b"\xff\xfe",
+    ]
+    async with ClientSession() as http:
+        for body in bodies:
+            async with http.post(url, data=body, headers={SECRET_HEADER: SECRET}) as r:
+                assert r.status == 400, body[:60]
+    await webhook.channel.settled()
+    assert webhook.server.sent() == [] and not await Identity.exists(channel="telegram")

@@ -1,5 +1,9 @@
 from tortoise import migrations
 from tortoise.migrations import operations as ops
+import functools
+from json import dumps, loads
+from tortoise import fields
+from tortoise.indexes import Index
 
 # A nil report and a live report of one unit and period never both stand (models/unit_periods.py).
 PG_UP = [
@@ -94,4 +98,21 @@ class Migration(migrations.Migration):
 
     operations = [
         ops.RunPython(unit_period_triggers),
+        ops.CreateModel(
+            name='InboxEntry',
+            fields=[
+                ('id', fields.BigIntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('channel', fields.CharField(max_length=16)),
+                ('account', fields.CharField(default='', max_length=64)),
+                ('key', fields.CharField(max_length=128)),
+                ('chat', fields.CharField(max_length=64)),
+                ('body', fields.JSONField(encoder=functools.partial(dumps, separators=(',', ':')), decoder=loads)),
+                ('received_at', fields.DatetimeField(auto_now=False, auto_now_add=False)),
+                ('claimed_by', fields.CharField(default='', max_length=40)),
+                ('claimed_until', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
+                ('done_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
+            ],
+            options={'table': 'inbox', 'app': 'models', 'unique_together': (('channel', 'account', 'key'),), 'indexes': [Index(fields=['channel', 'done_at', 'id']), Index(fields=['channel', 'account', 'chat', 'done_at'])], 'pk_attr': 'id'},
+            bases=['Model'],
+        ),
     ]
