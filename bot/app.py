@@ -15,6 +15,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from bot.channels import Deliverer
 from bot.config import Settings
 from bot.scheduler import build_scheduler
+from bot.sealing import Sealer
 from bot.sender import OutboxSender
 from bot.web import WebServer
 from handlers.engine import Engine
@@ -59,7 +60,10 @@ def zalo_channels(settings: Settings, engine: Engine) -> list[Channel]:
     if settings.zalo_bot_tokens:
         channels.append(ZaloBotChannel(engine, ZaloBotConfig.from_settings(settings), links))
     if settings.zalo_oa_id:
-        channels.append(ZaloOAChannel(engine, ZaloOAConfig.from_settings(settings), links))
+        sealer = Sealer(settings.token_encryption_key)
+        channels.append(
+            ZaloOAChannel(engine, ZaloOAConfig.from_settings(settings), links, sealer=sealer)
+        )
     return channels
 
 

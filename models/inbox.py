@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from tortoise import connections
@@ -24,7 +24,9 @@ class InboxRow:
 
 
 def _stamp(dialect: str, at: datetime) -> Any:
-    return at if dialect == "postgres" else at.isoformat(sep=" ", timespec="microseconds")
+    # Text on SQLite, exactly as Tortoise writes it: comparisons between the two must agree.
+    at = at.astimezone(UTC)
+    return at if dialect == "postgres" else at.isoformat(sep=" ")
 
 
 async def add(

@@ -8,7 +8,6 @@ import asyncio
 import os
 import random
 import signal
-import sys
 import time
 from collections import defaultdict
 from collections.abc import AsyncIterator
@@ -22,24 +21,16 @@ from tortoise import Tortoise
 from bot.db import tortoise_config
 from bot.inbox import InboxWorker
 from factories import World
-from fakes.telegram_server import TOKEN, FakeTelegram, FakeUser, Fault
+from fakes.telegram_server import FakeTelegram, FakeUser, Fault
 from handlers import texts as T
 from handlers.registration import issue_invite, link_identity
 from models import Identity, InboxEntry, InviteCode
 from models.inbox import InboxRow
+from running import SECRET, Bot
 
 PG = bool(os.environ.get("TEST_DATABASE_URL"))
-SECRET = "kill-test_secret"
+
 JPEG = b"\xff\xd8\xff\xe0" + b"loudspeaker" * 60
-BAOCAO = Path(sys.executable).parent / "baocao"
-
-
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @pytest.fixture
@@ -48,55 +39,6 @@ async def server() -> AsyncIterator[FakeTelegram]:
     await fake.start()
     yield fake
     await fake.stop()
-
-
-class Bot:
-    """`baocao run` as a separate process, as in production."""
-
-    def __init__(self, db: str, server: FakeTelegram, tmp: Path, webhook: bool) -> None:
-        self.port = free_port()
-        self.env = {
-            **os.environ,
-            "DATABASE_URL": db,
-            "MEDIA_DIR": str(tmp / "media"),
-            "TELEGRAM_BOT_TOKEN": TOKEN,
-            "TELEGRAM_BASE_URL": server.base_url,
-            "TELEGRAM_BASE_FILE_URL": server.base_file_url,
-            "WEB_PORT": str(self.port),
-            "LOG_LEVEL": "INFO",
-            "INBOX_LEASE_SECONDS": "2",  # the killed process's leases lapse quickly
-        }
-        if webhook:
-            self.env["TELEGRAM_WEBHOOK_SECRET"] = SECRET
-            self.env["PUBLIC_URL"] = f"http://127.0.0.1:{self.port}"
-        self.cwd = tmp
-        self.log = tmp / "bot.log"
-        self.proc: asyncio.subprocess.Process | None = None
-
-    async def start(self) -> None:
-        with self.log.open("ab") as out:
-            self.proc = await asyncio.create_subprocess_exec(
-                str(BAOCAO), "run", env=self.env, cwd=self.cwd, stdout=out, stderr=out
-            )
-        async with ClientSession() as http:
-            for _ in range(200):
-                try:
-                    async with http.get(f"http://127.0.0.1:{self.port}/healthz") as r:
-                        if r.status == 200:
-                            return
-                except OSError:
-                    pass
-                await asyncio.sleep(0.05)
-        raise AssertionError(self.log.read_text())
-
-    async def signal(self, sig: int) -> int:
-        """Send `sig` and wait for the exit without blocking the fake server's loop."""
-        assert self.proc is not None
-        self.proc.send_signal(sig)
-        try:
-            return await asyncio.wait_for(self.proc.wait(), 30)
-        except TimeoutError:
-            raise AssertionError(self.log.read_text()) from None
 
 
 async def waiting_rows() -> int:
@@ -129,7 +71,7 @@ async def test_updates_acknowledged_just_before_a_kill_are_handled_after_restart
     await link_identity(world.reporter, "telegram", "9000")
     member = FakeUser(server, 9000, "Thử")
     server.faults["getFile"].append(Fault(0, delay=3.0))  # the download hangs past the kill
-    bot = Bot(db, server, tmp_path, webhook)
+    bot = Bot(db, server, tmp_path, webhook, INBOX_LEASE_SECONDS="2")
     await bot.start()
     updates = [member.photo(JPEG)] + [u.text(f"/start {code}") for u, code in newcomers]
     if webhook:

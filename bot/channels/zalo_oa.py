@@ -44,6 +44,7 @@ from bot.channels.zalo_oa_api import (
 from bot.channels.zalo_oa_token import OATokenError, OATokens
 from bot.downloads import DownloadLinks
 from bot.inbox import InboxWorker
+from bot.sealing import Sealer
 from handlers import texts as T
 from handlers.engine import Engine
 from handlers.messages import Incoming, Location, Reply
@@ -77,12 +78,14 @@ class ZaloOAChannel:
         *,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
         wall: Callable[[], float] = time.time,
+        sealer: Sealer | None = None,
     ) -> None:
         self.engine = engine
         self.config = config
         self.links = links
         self.sleep = sleep
         self.wall = wall
+        self.sealer = sealer or Sealer()
         self.tokens: OATokens | None = None
         self.received = 0
         self._received_changed = asyncio.Condition()
@@ -106,6 +109,7 @@ class ZaloOAChannel:
             timeout=cfg.request_timeout,
             seed_refresh_token=cfg.refresh_token,
             seed_access_token=cfg.access_token,
+            sealer=self.sealer,
         )
         try:
             await self.tokens.ensure_row()
