@@ -199,10 +199,12 @@ class TelegramChannel:
                 )
                 for update in updates:
                     await self._take(update.to_dict())
-            except TelegramError as e:
+            except asyncio.CancelledError:
+                raise
+            except Exception as e:  # the Bot API, or the inbox: the offset stays, all come again
                 wait = min(30.0, 0.5 * 2**failures)
                 failures += 1
-                log.warning("Telegram getUpdates failed (%s); retry in %.1f s", e, wait)
+                log.warning("Telegram updates not taken (%s); retry in %.1f s", e, wait)
                 await self._sleep(wait)
                 continue
             failures = 0

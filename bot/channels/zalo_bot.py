@@ -190,7 +190,23 @@ class ZaloBotChannel:
                 continue
             failures = 0  # an answer, even an empty poll (408), is health
             for update in updates:
+                await self._store(bot, update)
+
+    async def _store(self, bot: _Bot, update: dict[str, Any]) -> None:
+        """A polled update is Zalo's to give once (there is no offset): keep trying to write it to
+        the inbox while the database is away, rather than drop it."""
+        failures = 0
+        while True:
+            try:
                 await self._take(bot, update)
+                return
+            except Exception as e:
+                wait = self._backoff(failures)
+                failures += 1
+                log.error(
+                    "Zalo bot %s: update not stored (%s); retry in %.1f s", bot.bot_id, e, wait
+                )
+                await self.sleep(wait)
 
     def web_routes(self) -> list[web.RouteDef]:
         return [web.post(WEBHOOK_ROUTE, self._webhook)] if self.config.webhook else []
