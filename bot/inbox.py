@@ -46,6 +46,7 @@ class InboxWorker:
         self.channel = channel
         self._handle = handle
         self.capacity = max(1, capacity)
+        self._batch = max(1, self.capacity // 4)
         self.lease = timedelta(seconds=lease)
         self.poll = poll
         self.owner = f"{socket.gethostname()[:20]}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
@@ -103,13 +104,16 @@ class InboxWorker:
 
     async def _run(self) -> None:
         renewed = utcnow()
+        idle = True
         while not self._stopping:
             self._wake.clear()
             now = utcnow()
             free = self.capacity - len(self._busy)
             rows: list[InboxRow] = []
             try:
-                if free > 0:
+                # A claim reads every waiting row: under a flood take them a batch at a time,
+                # not one per finished row.
+                if free >= self._batch or (free > 0 and (idle or not self._busy)):
                     rows = await inbox.claim(
                         self.channel, self.owner, free, now, self.lease, set(self._busy)
                     )
@@ -126,11 +130,12 @@ class InboxWorker:
                     self._one(row), name=f"inbox:{self.channel}:{row.id}"
                 )
             if rows and len(rows) == free:
-                continue  # more may wait: claim again as soon as a slot frees
+                continue  # more may wait: claim again as soon as slots free
             try:
                 await asyncio.wait_for(self._wake.wait(), self.poll)
+                idle = False
             except TimeoutError:
-                pass
+                idle = True  # a quiet second: take what waits even with few slots free
 
     async def _one(self, row: InboxRow) -> None:
         try:
