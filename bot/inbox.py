@@ -139,18 +139,17 @@ class InboxWorker:
 
     async def _one(self, row: InboxRow) -> None:
         try:
-            await self._handle(row)
-        except asyncio.CancelledError:
-            raise
-        except Exception:
-            log.exception("%s: inbox row %s failed", self.channel, row.id)
-        try:
-            # Updates that reach no turn (ignored, answered by the adapter, a failed turn) are
-            # done here; a turn marked its row already, in its own transaction.
-            await inbox.mark_done(row.id, utcnow())
-        except Exception:
-            log.exception("%s: could not mark inbox row %s done", self.channel, row.id)
-        finally:
+            try:
+                await self._handle(row)
+            except Exception:
+                log.exception("%s: inbox row %s failed", self.channel, row.id)
+            try:
+                # Updates that reach no turn (ignored, answered by the adapter, a failed turn)
+                # are done here; a turn marked its row already, in its own transaction.
+                await inbox.mark_done(row.id, utcnow())
+            except Exception:
+                log.exception("%s: could not mark inbox row %s done", self.channel, row.id)
+        finally:  # cancelled at shutdown too: the row stays waiting, the slot is free
             self._busy.pop(row.id, None)
             self.handled += 1
             self._wake.set()
