@@ -70,7 +70,7 @@ async def test_updates_acknowledged_just_before_a_kill_are_handled_after_restart
         newcomers.append((FakeUser(server, 9100 + i, f"Mới {i}"), invite.code))
     await link_identity(world.reporter, "telegram", "9000")
     member = FakeUser(server, 9000, "Thử")
-    server.faults["getFile"].append(Fault(0, delay=3.0))  # the download hangs past the kill
+    server.faults["getFile"].append(Fault(0, delay=6.0))  # the download hangs past the kill
     bot = Bot(db, server, tmp_path, webhook, INBOX_LEASE_SECONDS="2")
     await bot.start()
     updates = [member.photo(JPEG)] + [u.text(f"/start {code}") for u, code in newcomers]
