@@ -198,6 +198,12 @@ async def flood(size: int, users: int, base_url: str | None, tmp: Path) -> dict[
     await proc.wait()
     await server.stop()
     log.close()
+    if base_url:  # the database of this size was the bench's own
+        import asyncpg
+
+        admin = await asyncpg.connect(base_url.replace("postgres://", "postgresql://"))
+        await admin.execute(f'DROP DATABASE IF EXISTS "{url.rsplit("/", 1)[1]}" WITH (FORCE)')
+        await admin.close()
     return {
         "start_mb": start_rss / 1024,
         "peak_mb": peak / 1024,
