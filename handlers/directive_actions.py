@@ -136,15 +136,21 @@ async def deliver_directive(directive: Directive, now: datetime) -> int:
     issuer = await Unit.get(id=directive.unit_id)
     members = await subtree_recipients(issuer)
     keys = {m: delivery_key(directive.id, m) for m in members}
-    existing = await existing_keys(list(keys.values()))
-    fresh = [m for m in members if keys[m] not in existing]
-    if not fresh:
+    if not keys:
         return 0
     payload = {
         "directive": directive.id,
         "before": await directive_parts(directive),
         **await file_payload(directive.file_id, directive.file_name),
     }
+    return await _ask_once(keys, payload, now)
+
+
+async def _ask_once(keys: dict[int, str], payload: dict[str, Any], now: datetime) -> int:
+    """The "Đã nhận" question to each member under their key, unless that key was written
+    already (the outbox's unique key decides); how many rows were new."""
+    existing = await existing_keys(list(keys.values()))
+    fresh = [m for m, key in keys.items() if key not in existing]
     await Outbox.bulk_create(
         [
             Outbox(
@@ -240,36 +246,20 @@ async def remind_unacked(directive: Directive, now: datetime) -> int:
     """A reminder to each addressee who has not acknowledged, at most one a day each."""
     if directive.withdrawn_at is not None:
         return 0
-    addressed = set(
+    addressed: set[int] = set(
         await Outbox.filter(key__startswith=f"directive:{directive.id}:").values_list(
             "member_id", flat=True
         )
     )
-    acked = set(
+    acked: set[int] = set(
         await DirectiveAck.filter(directive_id=directive.id).values_list("member_id", flat=True)
     )
     waiting = sorted(addressed - acked)
     day = vn_today(now).strftime("%Y%m%d")
     keys = {m: f"dirremind:{directive.id}:{day}:{m}" for m in waiting}
-    existing = set(await Outbox.filter(key__in=list(keys.values())).values_list("key", flat=True))
-    fresh = [m for m in waiting if keys[m] not in existing]
     text = D.REMIND_ACK.format(number=directive.number, title=directive.title[:100])
     payload = {"directive": directive.id, "reminder": True, "before": [text]}
-    await Outbox.bulk_create(
-        [
-            Outbox(
-                key=keys[m],
-                member_id=m,
-                category="directive",
-                text=D.ACK_ASK,
-                payload=payload,
-                not_before=now,
-            )
-            for m in fresh
-        ],
-        ignore_conflicts=True,
-    )
-    return len(fresh)
+    return await _ask_once(keys, payload, now)
 
 
 async def tie_report(
