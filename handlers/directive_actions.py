@@ -246,14 +246,10 @@ async def remind_unacked(directive: Directive, now: datetime) -> int:
     """A reminder to each addressee who has not acknowledged, at most one a day each."""
     if directive.withdrawn_at is not None:
         return 0
-    addressed: set[int] = set(
-        await Outbox.filter(key__startswith=f"directive:{directive.id}:").values_list(
-            "member_id", flat=True
-        )
-    )
-    acked: set[int] = set(
-        await DirectiveAck.filter(directive_id=directive.id).values_list("member_id", flat=True)
-    )
+    outbox = Outbox.filter(key__startswith=f"directive:{directive.id}:")
+    addressed = {int(m) for m in await outbox.values_list("member_id", flat=True)}
+    acks = DirectiveAck.filter(directive_id=directive.id)
+    acked = {int(m) for m in await acks.values_list("member_id", flat=True)}
     waiting = sorted(addressed - acked)
     day = vn_today(now).strftime("%Y%m%d")
     keys = {m: f"dirremind:{directive.id}:{day}:{m}" for m in waiting}
