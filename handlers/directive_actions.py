@@ -146,7 +146,7 @@ async def deliver_directive(directive: Directive, now: datetime) -> int:
     return await _ask_once(keys, payload, now)
 
 
-async def _ask_once(keys: dict[int, str], payload: dict[str, Any], now: datetime) -> int:
+async def _ask_once(keys: dict[Any, str], payload: dict[str, Any], now: datetime) -> int:
     """The "Đã nhận" question to each member under their key, unless that key was written
     already (the outbox's unique key decides); how many rows were new."""
     existing = await existing_keys(list(keys.values()))
@@ -246,10 +246,14 @@ async def remind_unacked(directive: Directive, now: datetime) -> int:
     """A reminder to each addressee who has not acknowledged, at most one a day each."""
     if directive.withdrawn_at is not None:
         return 0
-    outbox = Outbox.filter(key__startswith=f"directive:{directive.id}:")
-    addressed = {int(m) for m in await outbox.values_list("member_id", flat=True)}
-    acks = DirectiveAck.filter(directive_id=directive.id)
-    acked = {int(m) for m in await acks.values_list("member_id", flat=True)}
+    addressed = set(
+        await Outbox.filter(key__startswith=f"directive:{directive.id}:").values_list(
+            "member_id", flat=True
+        )
+    )
+    acked = set(
+        await DirectiveAck.filter(directive_id=directive.id).values_list("member_id", flat=True)
+    )
     waiting = sorted(addressed - acked)
     day = vn_today(now).strftime("%Y%m%d")
     keys = {m: f"dirremind:{directive.id}:{day}:{m}" for m in waiting}
