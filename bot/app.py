@@ -18,6 +18,7 @@ from bot.sender import OutboxSender
 from bot.web import WebServer
 from handlers.engine import Engine
 from handlers.reminders import sweep
+from handlers.reviewing import notify
 
 log = logging.getLogger(__name__)
 
@@ -75,6 +76,10 @@ def start_reminders(
             log.info("reminder sweep: %d new outbox messages", result.written)
 
     async def drain_job() -> None:
+        gathered = settings.review_notify == "gathered"
+        written = await notify(engine.clock(), plan, gathered, settings.review_digest_hour)
+        if written:
+            log.info("review: %d new outbox messages", written)
         counts = await sender.drain()
         if counts:
             log.info("outbox: %s", counts)

@@ -17,7 +17,8 @@ from tortoise.expressions import F, Q
 from tortoise.transactions import in_transaction
 
 from bot.channels import Deliverer, DeliveryStatus, Reach, Windowed
-from handlers import remind
+from handlers import remind, reviewing
+from handlers import review_texts as RT
 from handlers import texts as T
 from handlers.engine import Engine
 from handlers.reminders import ReminderPlan
@@ -27,6 +28,7 @@ from models.periods import is_locked, vn_today
 log = logging.getLogger(__name__)
 
 REMINDER_CHOICES = [(remind.NOW, T.REMIND_NOW), (remind.NIL, T.MENU_NIL), (remind.SNOOZE, T.SNOOZE)]
+FIX_CHOICES = [(remind.FIX, RT.FIX)]  # a report sent back: one tap into editing it
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 RETRYABLE = (DeliveryStatus.FAILED, DeliveryStatus.QUOTA)
 NO_WINDOW = "không thử: quá 7 ngày từ lần cuối người dùng nhắn"
@@ -94,6 +96,8 @@ class OutboxSender:
 
     async def _still_due(self, row: Outbox) -> bool:
         """A reminder stops as soon as the unit reports or files nil, or the period locks."""
+        if row.category in ("returned", "review"):
+            return await reviewing.still_due(row.category, row.payload)
         if row.category != "reminder":
             return True
         period = await Period.get_or_none(id=row.payload.get("period", 0))
@@ -114,7 +118,9 @@ class OutboxSender:
 
     async def _deliver(self, row: Outbox) -> str:
         if not await self._still_due(row):
-            await self._finish(row, OutboxStatus.CANCELLED, "", "đã báo cáo hoặc kỳ đã khóa")
+            await self._finish(
+                row, OutboxStatus.CANCELLED, "", "đã báo cáo, đã duyệt hoặc kỳ đã khóa"
+            )
             return OutboxStatus.CANCELLED
         # The channel the member used last comes first; never-used ones last (in Python, since
         # SQLite and PostgreSQL put NULLs at opposite ends of a descending sort). A Zalo OA chat
@@ -129,8 +135,12 @@ class OutboxSender:
                 i.id,
             ),
         )
-        choices = REMINDER_CHOICES if row.category == "reminder" else []
-        state = {"period": row.payload.get("period"), "snooze_hours": self.plan.snooze_hours}
+        choices = {"reminder": REMINDER_CHOICES, "returned": FIX_CHOICES}.get(row.category, [])
+        state = {
+            "period": row.payload.get("period"),
+            "snooze_hours": self.plan.snooze_hours,
+            "activity": row.payload.get("activity"),
+        }
         outcomes: list[tuple[str, DeliveryStatus, str]] = []
         attempt = row.attempts + 1  # the claim counted this attempt in the database
         for ident in identities:

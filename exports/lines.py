@@ -45,6 +45,7 @@ class UnitLine:
     status: Status | None  # None for a date range
     reported_at: datetime | None
     figures: list[int] = field(default_factory=list)  # one per summary column, in order
+    review: str = ""  # for a period: whether all the unit's reports are approved
 
     @property
     def reported(self) -> bool:
@@ -58,6 +59,7 @@ class Group:
     parent_id: int | None
     name: str
     units: list[UnitLine] = field(default_factory=list)
+    closed: bool = False  # the parent (a commune) has closed the period's figures
 
     def count(self, status: Status) -> int:
         return sum(1 for u in self.units if u.status == status)

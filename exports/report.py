@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -31,6 +32,7 @@ from models.export_data import (
     unit_names,
 )
 from models.queries import Status, tree_order, unit_statuses
+from models.review import UnitReview, closed_units, unit_reviews
 
 
 @dataclass(frozen=True)
@@ -53,20 +55,41 @@ class ExportResult:
 async def _unit_lines(scope: ReportScope) -> list[UnitLine]:
     if scope.period is not None:
         statuses = await unit_statuses(scope.period, scope.root)  # already in tree order
-        return [UnitLine(s.unit_id, s.name, s.parent_id, s.status, s.reported_at) for s in statuses]
+        reviews = await unit_reviews(scope.period.id, scope.root)
+        return [
+            UnitLine(
+                s.unit_id,
+                s.name,
+                s.parent_id,
+                s.status,
+                s.reported_at,
+                review=_review(reviews.get(s.unit_id)),
+            )
+            for s in statuses
+        ]
     # A range may span several periods, or part of one: no single period's status describes it.
     units = await reporting_units(scope.root)
     units.sort(key=lambda u: tree_order(u.path))
     return [UnitLine(u.id, u.name, u.parent_id, None, None) for u in units]
 
 
-def _groups(lines: list[UnitLine], parents: dict[int, str]) -> list[Group]:
+def _review(review: UnitReview | None) -> str:
+    if review is None:
+        return ""
+    return L.ALL_APPROVED if review.all_approved else L.NOT_APPROVED
+
+
+def _groups(
+    lines: list[UnitLine], parents: dict[int, str], closed: Collection[int] = ()
+) -> list[Group]:
     groups: dict[int | None, Group] = {}
     for line in lines:
         group = groups.get(line.parent_id)
         if group is None:
             name = parents.get(line.parent_id, L.NO_PARENT) if line.parent_id else L.NO_PARENT
-            group = groups[line.parent_id] = Group(line.parent_id, name)
+            group = groups[line.parent_id] = Group(
+                line.parent_id, name, closed=line.parent_id in closed
+            )
         group.units.append(line)
     return list(groups.values())
 
@@ -104,7 +127,8 @@ async def write_report(
     topics = {code: name for code, name in await Topic.all().values_list("code", "name")}
     lines = await _unit_lines(scope)
     parents = await unit_names(line.parent_id for line in lines if line.parent_id)
-    groups = _groups(lines, parents)
+    closed = await closed_units(scope.period.id) if scope.period else {}
+    groups = _groups(lines, parents, closed)
     heading = Heading(
         label=scope.label,
         scope=scope.root.name if scope.root else L.ALL_UNITS,

@@ -174,7 +174,8 @@ def _group(
         cells.append(looks.group_number.value(ws, f"=SUM({letter}{first}:{letter}{last})"))
     if with_status:
         done = L.GROUP_DONE.format(done=group.done, total=len(group.units))
-        cells += [looks.group_center.text(ws, done), looks.group_center.text(ws, None)]
+        closed = L.GROUP_CLOSED if group.closed else None
+        cells += [looks.group_center.text(ws, done), looks.group_center.text(ws, closed)]
     sheet.append(cells, fit=(1,))
     for n, unit in enumerate(group.units, 1):
         sheet.append(_unit(ws, looks, n, unit, with_status), fit=(1,))
@@ -188,7 +189,8 @@ def _unit(ws: Any, looks: Looks, n: int, unit: UnitLine, with_status: bool) -> l
         look = {Status.MISSING: looks.missing, Status.LATE: looks.late}.get(
             unit.status, looks.text_center
         )
-        cells.append(look.text(ws, L.STATUS_NAMES[unit.status]))
+        status = L.STATUS_NAMES[unit.status]
+        cells.append(look.text(ws, f"{status}, {unit.review}" if unit.review else status))
         reported = unit.reported_at.astimezone(VN_TZ).date() if unit.reported_at else None
         cells.append(looks.date.value(ws, reported))
     return cells

@@ -13,7 +13,7 @@ from typing import Any
 
 from tortoise.transactions import in_transaction
 
-from handlers import menu, mine, nil, registration, remind, report
+from handlers import menu, mine, nil, registration, remind, report, review
 from handlers import texts as T
 from handlers.catalog import CatalogCache
 from handlers.fields import Question
@@ -32,8 +32,9 @@ FLOWS: dict[str, ModuleType] = {
     "nil": nil,
     "mine": mine,
     "remind": remind,
+    "review": review,
 }
-IDLE_FLOWS = {None, "menu", "remind"}
+IDLE_FLOWS = {None, "menu", "remind", "review"}
 CANCEL_WORDS = {"huy", "/huy", "/cancel", "thoat", "huy bo", "/thoat"}
 BACK_WORDS = {"quay lai", "/quaylai", "/back", "lai", "tro lai", "quaylai"}
 RECENT_MESSAGES = 32  # message ids kept per chat to recognise a repeated update
@@ -46,6 +47,8 @@ COMMANDS = {
     "/baocao": None,
     "/cuatoi": "mine",
     "/khongphatsinh": "nil",
+    "/duyet": "review",
+    "/chotso": "closing",
 }
 
 

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import re
 
-from handlers import exporting, mine, nil, oneline, report, supervise
+from handlers import exporting, mine, nil, oneline, report, review, supervise
+from handlers import review_texts as RT
 from handlers import texts as T
 from handlers.fields import Question
 from handlers.messages import Photo
@@ -27,7 +28,7 @@ def main_choices(turn: Turn) -> list[tuple[str, str]]:
         choices += [(f"k:{k.code}", k.name) for k in turn.catalog.menu_kinds]
         choices += [("repeat", T.MENU_REPEAT), ("nil", T.MENU_NIL), ("mine", T.MENU_MINE)]
     if turn.member.role != Role.REPORTER:
-        choices += [("late", T.MENU_LATE), ("export", T.MENU_EXPORT)]
+        choices += [("review", RT.MENU_REVIEW), ("late", T.MENU_LATE), ("export", T.MENU_EXPORT)]
     choices.append(("help", T.MENU_HELP))
     return choices
 
@@ -80,6 +81,10 @@ async def on_value(turn: Turn, value: str, arg: str = "") -> None:
         page = value.partition(":")[2]
         if not await supervise.late_units(turn, int(page) if is_int_text(page, 4) else 0):
             show(turn)
+    elif value == "review":
+        await review.start(turn)
+    elif value == "closing":
+        await review.start_close(turn)
     elif value == "export":
         await exporting.export_command(turn, arg)
         show(turn)

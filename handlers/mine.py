@@ -3,12 +3,29 @@
 from __future__ import annotations
 
 from handlers import report
+from handlers import review_texts as RT
 from handlers import texts as T
 from handlers.audit import record
 from handlers.fields import Question
 from handlers.parsing import is_int_text
 from handlers.turn import Turn
-from models import Activity, NilReport
+from models import Activity, Member, NilReport
+from models.review import Review
+
+
+async def review_lines(activity_id: int) -> list[str]:
+    """The report's review state, the reason it was sent back, who edited it last."""
+    review = await Review.get_or_none(activity_id=activity_id)
+    if review is None:
+        return []
+    lines = [RT.MINE_STATE.format(state=RT.STATE_NAMES[review.state])]
+    if review.state == "returned" and review.reason:
+        lines.append(RT.MINE_REASON.format(reason=review.reason))
+    editor = await Member.get_or_none(id=review.edited_by_id) if review.edited_by_id else None
+    if editor is not None:
+        lines.append(RT.EDITED_BY.format(name=editor.name))
+    return lines
+
 
 PAGE = 4
 EDIT, DELETE, YES = "edit", "delete", "yes"
@@ -88,6 +105,7 @@ async def on_value(turn: Turn, value: str) -> None:
             [
                 f"{activity.receipt} · {kind.name} (lần sửa {activity.version})",
                 report.summary_text(kind, activity.data, turn),
+                *await review_lines(activity.id),
                 T.ITEM_ACTIONS,
             ]
         )
