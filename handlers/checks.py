@@ -11,6 +11,8 @@ import statistics
 from datetime import date
 from typing import Any
 
+from tortoise import connections
+
 from handlers import review_texts as RT
 from handlers.catalog import KindInfo
 from handlers.fields import Field, Question, show
@@ -139,17 +141,21 @@ async def photo_flags(activity_id: int, photos: list[str]) -> list[dict[str, Any
     if not photos:
         return []
     mine = {m.sha256: m.phash for m in await Media.filter(sha256__in=photos)}
-    known: list[tuple[str, str]] | None = None
+    known: list[tuple[str, int]] | None = None
     flags: list[dict[str, Any]] = []
     for sha in photos:
         probes = [sha]
         phash = mine.get(sha)
         if phash is not None:
-            if known is None:
-                known = list(
-                    await Media.filter(phash__not_isnull=True).values_list("sha256", "phash")
+            if known is None:  # every stored photo's hash, read once, compared as integers
+                _, rows = await connections.get("default").execute_query(
+                    "SELECT sha256, phash FROM media WHERE phash IS NOT NULL"
                 )
-            probes += [s for s, p in known if s != sha and distance(phash, p) <= PHASH_DISTANCE]
+                known = [(r[0], int(r[1], 16)) for r in rows]
+            mine_int = int(phash, 16)
+            probes += [
+                s for s, p in known if s != sha and (mine_int ^ p).bit_count() <= PHASH_DISTANCE
+            ]
         earlier = await activities_with_photo(probes, activity_id)
         match = min(earlier.values(), key=lambda a: a.id, default=None)
         if match is not None:

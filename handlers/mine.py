@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from handlers import report
+from handlers import report, reviewing
 from handlers import review_texts as RT
 from handlers import texts as T
 from handlers.audit import record
@@ -156,6 +156,11 @@ async def _withdraw_nil(turn: Turn, nil_id: int) -> None:
 async def _delete(turn: Turn) -> None:
     activity = await _load(turn, turn.state["id"])
     if activity is None:
+        return
+    closed = await reviewing.closed_by(turn.unit, activity.period_id)
+    if closed is not None:  # a deletion after closing changes the figures too
+        period = T.period_label(activity.period.start, activity.period.end)
+        turn.finish(RT.CLOSED_NO_DELETE.format(period=period, unit=closed.name))
         return
     deleted = await Activity.filter(
         id=activity.id, version=turn.state["ver"], deleted_at=None

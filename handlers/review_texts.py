@@ -11,6 +11,9 @@ CLOSED = (
     "Số liệu {period} của {unit} đã chốt, chưa lưu được. Đề nghị cán bộ xã mở lại (/chotso) "
     "rồi lưu; hoặc gõ Hủy."
 )
+CLOSED_NO_DELETE = (
+    "Số liệu {period} của {unit} đã chốt, không xóa được. Đề nghị cán bộ xã mở lại (/chotso)."
+)
 STATE_NAMES = {"pending": "chờ duyệt", "approved": "đã duyệt", "returned": "cần bổ sung"}
 MINE_STATE = "Tình trạng: {state}."
 MINE_REASON = "Lý do trả lại: {reason}"

@@ -13,10 +13,8 @@ Notifications (`notify`, run on each outbox tick):
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 from typing import Any
-
-from tortoise.expressions import F
 
 from handlers import review_texts as RT
 from handlers import texts as T
@@ -25,7 +23,7 @@ from handlers.reminders import ReminderPlan, _reachable
 from handlers.supervise import scope_unit
 from models import Activity, Member, Outbox, Period, Role, Unit
 from models.periods import VN_TZ, is_locked, vn_today
-from models.queries import Status, unit_statuses
+from models.queries import Status, _dt, fetch, unit_statuses
 from models.review import Closing, Review, ReviewState, closing_over, unit_reviews
 
 
@@ -265,84 +263,122 @@ def _flag(review: Review) -> str:
 
 
 async def notify(now: datetime, plan: ReminderPlan, gathered: bool, digest_hour: int) -> int:
-    """Write the review's notifications that are due now; how many rows were written."""
+    """Write the review's notifications that are due now; how many rows were written. Runs on
+    every outbox tick: each part reads only what it may still have to write."""
     local = now.astimezone(VN_TZ)
     today = local.date()
+    digest_at = datetime.combine(today, time(digest_hour), VN_TZ).astimezone(UTC)
     not_before = plan.not_before(now)
     rows: list[Outbox] = []
-    waiting = (
-        await Review.filter(state=ReviewState.PENDING, activity__deleted_at=None)
-        .select_related("activity", "activity__unit", "activity__kind")
-        .order_by("queued_at", "id")
-    )
-    supervisors = await _supervisors(
-        {r.activity.unit.parent_id for r in waiting if r.activity.unit.parent_id is not None}
-    )
     if not gathered:
-        told = []
-        for r in waiting:
-            if r.notified_version >= r.version:
-                continue
-            a = r.activity
-            for s in supervisors.get(a.unit.parent_id or 0, []):
-                if r.version > 1 and r.reason:
-                    text = RT.NOTIFY_FIXED.format(
-                        receipt=a.receipt, unit=a.unit.name, version=r.version, flag=_flag(r)
-                    )
-                else:
-                    text = RT.NOTIFY_NEW.format(
-                        receipt=a.receipt,
-                        unit=a.unit.name,
-                        kind=a.kind.name,
-                        date=a.activity_date.strftime("%d/%m"),
-                        flag=_flag(r),
-                    )
-                rows.append(
-                    Outbox(
-                        key=f"review:new:{a.id}:{r.version}:{s.id}",
-                        member_id=s.id,
-                        category="review",
-                        text=text,
-                        payload={"activity": a.id, "version": r.version},
-                        not_before=not_before,
-                    )
-                )
-            told.append(r.id)
-        if told:
-            await Review.filter(id__in=told).update(notified_version=F("version"))
-    elif local.hour >= digest_hour:
-        by_parent: dict[int, list[Review]] = {}
-        for r in waiting:
-            by_parent.setdefault(r.activity.unit.parent_id or 0, []).append(r)
-        for parent, reviews in by_parent.items():
-            fixed = sum(1 for r in reviews if r.version > 1 and r.reason)
-            text = RT.DIGEST.format(
-                n=len(reviews),
-                fixed=RT.DIGEST_FIXED.format(n=fixed) if fixed else "",
-                oldest=reviews[0].queued_at.astimezone(VN_TZ).strftime("%d/%m"),
-            )
-            for s in supervisors.get(parent, []):
-                rows.append(
-                    Outbox(
-                        key=f"review:digest:{today.isoformat()}:{s.id}",
-                        member_id=s.id,
-                        category="review",
-                        text=text,
-                        not_before=not_before,
-                    )
-                )
-    if local.hour >= digest_hour:
-        rows += await _approved_digest(now, today, not_before)
+        rows += await _at_once(not_before)
+    elif now >= digest_at:
+        rows += await _digest(today, not_before)
+    if now >= digest_at:
+        rows += await _approved_digest(digest_at - timedelta(days=1), digest_at, today, not_before)
     if local.hour >= plan.send_hour and not plan.is_day_off(today):
         rows += await _chases(now, today, plan, not_before)
     return await _write(rows)
 
 
-async def _approved_digest(now: datetime, today: Any, not_before: datetime) -> list[Outbox]:
+async def _untold() -> list[Review]:
+    """Waiting versions not yet told to the supervisors."""
+    untold = await fetch(
+        "SELECT id FROM reviews WHERE state = ? AND notified_version < version",
+        [ReviewState.PENDING.value],
+    )
+    if not untold:
+        return []
+    query = Review.filter(id__in=[r["id"] for r in untold], activity__deleted_at=None)
+    return list(
+        await query.select_related("activity", "activity__unit", "activity__kind").order_by(
+            "queued_at", "id"
+        )
+    )
+
+
+async def _at_once(not_before: datetime) -> list[Outbox]:
+    """One message per new or fixed version, to each supervisor of the unit's parent."""
+    waiting = await _untold()
+    supervisors = await _supervisors({r.activity.unit.parent_id or 0 for r in waiting})
+    rows = []
+    for r in waiting:
+        a = r.activity
+        for s in supervisors.get(a.unit.parent_id or 0, []):
+            if r.version > 1 and r.reason:
+                text = RT.NOTIFY_FIXED.format(
+                    receipt=a.receipt, unit=a.unit.name, version=r.version, flag=_flag(r)
+                )
+            else:
+                text = RT.NOTIFY_NEW.format(
+                    receipt=a.receipt,
+                    unit=a.unit.name,
+                    kind=a.kind.name,
+                    date=a.activity_date.strftime("%d/%m"),
+                    flag=_flag(r),
+                )
+            rows.append(
+                Outbox(
+                    key=f"review:new:{a.id}:{r.version}:{s.id}",
+                    member_id=s.id,
+                    category="review",
+                    text=text,
+                    payload={"activity": a.id, "version": r.version},
+                    not_before=not_before,
+                )
+            )
+        # Only the version read here: one edited meanwhile is told of at the next tick.
+        await Review.filter(id=r.id, version=r.version).update(notified_version=r.version)
+    return rows
+
+
+async def _digest(today: Any, not_before: datetime) -> list[Outbox]:
+    """One message a day to each supervisor: how many reports wait, how many were fixed (one
+    aggregate query, so that each tick after the digest hour stays cheap)."""
+    waiting = await fetch(
+        """
+        SELECT u.parent_id, COUNT(*) AS n, MIN(r.queued_at) AS oldest,
+               SUM(CASE WHEN r.version > 1 AND r.reason <> '' THEN 1 ELSE 0 END) AS fixed
+        FROM reviews r
+        JOIN activities a ON a.id = r.activity_id
+        JOIN units u ON u.id = a.unit_id
+        WHERE r.state = ? AND a.deleted_at IS NULL AND u.parent_id IS NOT NULL
+        GROUP BY u.parent_id
+        """,
+        [ReviewState.PENDING.value],
+    )
+    supervisors = await _supervisors({w["parent_id"] for w in waiting})
+    rows = []
+    for w in waiting:
+        oldest = _dt(w["oldest"]) or datetime.now(UTC)
+        fixed = int(w["fixed"] or 0)
+        text = RT.DIGEST.format(
+            n=int(w["n"]),
+            fixed=RT.DIGEST_FIXED.format(n=fixed) if fixed else "",
+            oldest=oldest.astimezone(VN_TZ).strftime("%d/%m"),
+        )
+        for s in supervisors.get(w["parent_id"], []):
+            rows.append(
+                Outbox(
+                    key=f"review:digest:{today.isoformat()}:{s.id}",
+                    member_id=s.id,
+                    category="review",
+                    text=text,
+                    not_before=not_before,
+                )
+            )
+    return rows
+
+
+async def _approved_digest(
+    since: datetime, until: datetime, today: Any, not_before: datetime
+) -> list[Outbox]:
+    """To each reporter, the reports approved since the last digest hour."""
     approved = (
         await Review.filter(
             state=ReviewState.APPROVED,
-            decided_at__gt=now - timedelta(days=1),
+            decided_at__gte=since,
+            decided_at__lt=until,
             activity__deleted_at=None,
         )
         .select_related("activity", "activity__unit")

@@ -219,6 +219,12 @@ async def test_a_commune_closes_its_figures_and_reopens_them_for_an_edit(
     )
     assert (await Activity.get(id=activity.id)).version == 1
     await secretary.send("huy")
+    await secretary.send("/cuatoi")
+    await secretary.send("1")
+    await secretary.press("Xóa")
+    await secretary.press("Xóa")
+    assert "đã chốt, không xóa được" in secretary.text
+    assert (await Activity.get(id=activity.id)).deleted_at is None
     await Chat(engine, world.other_reporter.phone).send(
         "pt hom nay 1 buoi 30 phut nghi quyet 21 tai loa ban Hai"
     )
@@ -398,6 +404,24 @@ async def test_new_reports_are_gathered_into_one_message_at_the_set_hour(
     ]
     printed = await deliver(engine, clock)
     assert "Có 2 báo cáo chờ duyệt" in printed
+
+
+async def test_reporters_hear_of_each_approval_once_in_the_days_message(
+    engine: Engine, world: World, clock
+) -> None:
+    first = await save_report(Chat(engine, world.reporter.phone))
+    await reviewing.approve(first.id, 1, world.supervisor, clock())  # 20/11 09:00
+    clock.set_vn(2026, 11, 20, 16, 1)
+    await reviewing.notify(clock(), PLAN, gathered=True, digest_hour=16)
+    second = await save_report(Chat(engine, world.reporter.phone))
+    await reviewing.approve(second.id, 1, world.supervisor, clock())  # after today's message
+    await reviewing.notify(clock(), PLAN, gathered=True, digest_hour=16)
+    clock.set_vn(2026, 11, 21, 16, 0)
+    await reviewing.notify(clock(), PLAN, gathered=True, digest_hour=16)
+    assert await outbox_texts(world.reporter.id) == [
+        f"Đã duyệt 1 báo cáo của Chi bộ bản Một: {first.receipt}.",
+        f"Đã duyệt 1 báo cáo của Chi bộ bản Một: {second.receipt}.",
+    ]
 
 
 async def test_a_report_sent_back_and_not_fixed_is_chased_until_it_is(
