@@ -6,7 +6,7 @@ from handlers import report, reviewing
 from handlers import review_texts as RT
 from handlers import texts as T
 from handlers.audit import record
-from handlers.fields import Question
+from handlers.fields import Question, short
 from handlers.parsing import is_int_text
 from handlers.turn import Turn
 from models import Activity, Member, NilReport
@@ -20,7 +20,7 @@ async def review_lines(activity_id: int) -> list[str]:
         return []
     lines = [RT.MINE_STATE.format(state=RT.STATE_NAMES[review.state])]
     if review.state == "returned" and review.reason:
-        lines.append(RT.MINE_REASON.format(reason=review.reason))
+        lines.append(RT.MINE_REASON.format(reason=short(review.reason, 90)))
     editor = await Member.get_or_none(id=review.edited_by_id) if review.edited_by_id else None
     if editor is not None:
         lines.append(RT.EDITED_BY.format(name=editor.name))
@@ -56,12 +56,18 @@ async def start(turn: Turn, page: int = 0) -> None:
     if not activities and not nils:
         turn.finish(T.MINE_EMPTY if not page else None)
         return
+    returned = set(  # sent back for a fix: marked in the list
+        await Review.filter(
+            activity_id__in=[a.id for a in activities], state="returned"
+        ).values_list("activity_id", flat=True)
+    )
     for a in activities:
         kind = turn.catalog.kind_by_id(a.kind_id)
         choices.append(
             (
                 f"a:{a.id}",
-                T.MINE_ITEM.format(
+                ("↩ " if a.id in returned else "")
+                + T.MINE_ITEM.format(
                     receipt=a.receipt,
                     kind=kind.name if kind else "?",
                     date=a.activity_date.strftime("%d/%m"),
@@ -101,14 +107,11 @@ async def on_value(turn: Turn, value: str) -> None:
             return
         kind = turn.catalog.kind_by_id(activity.kind_id)
         assert kind is not None
-        text = "\n".join(
-            [
-                f"{activity.receipt} · {kind.name} (lần sửa {activity.version})",
-                report.summary_text(kind, activity.data, turn),
-                *await review_lines(activity.id),
-                T.ITEM_ACTIONS,
-            ]
-        )
+        head = f"{activity.receipt} · {kind.name} (lần sửa {activity.version})"
+        # The report in one message, its review and the actions in the next: each fits.
+        turn.say("\n".join([head, report.summary_text(kind, activity.data, turn)]))
+        turn.flush()
+        text = "\n".join([*await review_lines(activity.id), T.ITEM_ACTIONS])
         turn.goto("mine", "item", {"id": activity.id})
         turn.ask(Question(text, [(EDIT, T.EDIT), (DELETE, T.DELETE)], free=False))
     elif turn.step == "item":

@@ -11,7 +11,7 @@ from __future__ import annotations
 from handlers import report, reviewing
 from handlers import review_texts as RT
 from handlers import texts as T
-from handlers.fields import Question
+from handlers.fields import Question, short
 from handlers.parsing import ParseError, clean_text, is_int_text
 from handlers.supervise import scope_unit
 from handlers.turn import Turn
@@ -22,7 +22,7 @@ from models.review import Closing, Review, ReviewState, review_queue
 
 PAGE = 3
 APPROVE, SEND_BACK, CLOSE, REOPEN, YES, NO = "ok", "back", "close", "reopen", "yes", "no"
-REASON_MAX = 150
+REASON_MAX = 80  # "a few words"; the views show it shortened
 
 
 async def start(turn: Turn, page: int = 0) -> None:
@@ -83,9 +83,13 @@ async def show_item(turn: Turn, activity_id: int) -> None:
         ),
         report.summary_text(kind, activity.data, turn),
     ]
+    # The report in one message, what to look at and the question in the next: each fits.
+    turn.say("\n".join(lines))
+    turn.flush()
+    lines = []
     if review.reason:
-        lines.append(RT.LAST_REASON.format(reason=review.reason))
-    lines += [flag_text(f) for f in review.flags[:2]]
+        lines.append(RT.LAST_REASON.format(reason=short(review.reason, 50)))
+    lines += flag_lines(review.flags)
     lines.append(RT.DECIDE)
     turn.goto(
         "review",
@@ -97,10 +101,18 @@ async def show_item(turn: Turn, activity_id: int) -> None:
     )
 
 
-def flag_text(flag: dict[str, str]) -> str:
-    if flag.get("kind") == "photo":
-        return RT.FLAG_PHOTO.format(receipt=flag["receipt"], unit=flag["unit"])
-    return RT.FLAG_FIGURE.format(label=flag.get("label", ""), value=flag.get("value", ""))
+def flag_lines(flags: list[dict[str, str]]) -> list[str]:
+    """The figures kept in one line, the first copied photo in another, each kept short."""
+    figures = [
+        f"{f.get('label', '')} {f.get('value', '')}" for f in flags if f.get("kind") != "photo"
+    ]
+    photo = next((f for f in flags if f.get("kind") == "photo"), None)
+    lines = []
+    if figures:
+        lines.append(RT.FLAG_FIGURES.format(figures=short("; ".join(figures), 64)))
+    if photo is not None:
+        lines.append(RT.FLAG_PHOTO.format(receipt=photo["receipt"], unit=short(photo["unit"], 24)))
+    return lines
 
 
 async def start_close(turn: Turn) -> None:
@@ -208,4 +220,5 @@ async def fix(turn: Turn, activity_id: object) -> None:
     review = await Review.get_or_none(activity_id=activity.id)
     if review is not None and review.reason:
         turn.say(RT.MINE_REASON.format(reason=review.reason))
+        turn.flush()
     report.start_edit(turn, activity, kind, at_summary=True)

@@ -282,7 +282,7 @@ async def test_a_figure_far_above_the_units_history_is_questioned_once_and_flagg
     await sup.send("/duyet")
     assert sup.labels()[0].endswith("⚠")
     await sup.send("1")
-    assert "⚠ Số buổi phát 20 buổi: lớn bất thường, người báo cáo giữ nguyên." in sup.text
+    assert "⚠ Số lớn bất thường, vẫn giữ: Số buổi phát 20 buổi." in sup.text
 
 
 async def test_a_questioned_figure_corrected_is_saved_without_a_flag(
@@ -454,28 +454,54 @@ async def test_a_report_sent_back_and_not_fixed_is_chased_until_it_is(
 
 
 async def test_every_review_message_fits_the_budget(engine: Engine, world: World, clock) -> None:
+    """The longest screens: a report with both flags sent back with the longest reason, its
+    notice, the reporter's views of it, the fixed version in the queue."""
     await _history(world)
     far = await reporter_in(world, "Lường Văn Xa Có Tên Rất Dài Để Thử", "0900000120", 1)
-    for n in range(5):
-        await save_report(
-            Chat(engine, far.phone),
-            f"pt hom nay {n + 1} buoi 45 phut nghi quyet 21 tai cum loa ban Hai rat xa",
-        )
+    far_chat = Chat(engine, far.phone)
+    for n in range(4):
+        await far_chat.send(f"pt hom nay {n + 1} buoi 45 phut nghi quyet 21 tai cum loa ban Hai")
+        await far_chat.photo(picture(5 + n))
+        await save_report(far_chat, None)
     secretary = Chat(engine, world.reporter.phone)
-    texts: list[str] = []
-    for line in ["pt hom nay 20 buoi 45 phut nghi quyet 21 tai loa ban Mot", "luu", "1"]:
-        await secretary.send(line)
-        texts += [numbered(r) for r in secretary.replies]
     sup = Chat(engine, world.supervisor.phone)
-    for line in ["/start", "/duyet", "xem them", "1", "2", "thiếu ảnh và số người", "1", "1",
-                 "/chotso", "/chuabaocao"]:  # fmt: skip
-        await sup.send(line)
-        texts += [numbered(r) for r in sup.replies]
-    await reviewing.notify(clock(), PLAN, gathered=False, digest_hour=16)
+    texts: list[str] = []
+
+    async def say(chat: Chat, *lines: str) -> None:
+        for line in lines:
+            await chat.send(line)
+            texts.extend(numbered(r) for r in chat.replies)
+
+    await say(secretary, "pt hom nay 20 buoi 450 phut nghi quyet 21, hcm tai loa ban Mot")
+    await secretary.photo(picture(5, size=(240, 180), q=50))
+    await say(secretary, "khong bo qua buoi nao, loa moi lap ngay hom truoc", "luu", "1", "1")
+    activity = await Activity.filter(unit_id=world.cells[0].id).order_by("-id").first()
+    assert activity is not None and len((await Review.get(activity_id=activity.id)).flags) == 3
+    reason = ("thiếu ảnh buổi chiều; số buổi phát và thời lượng chưa khớp với sổ theo dõi " * 2)[
+        :80
+    ]
+    await say(sup, "/start", "/duyet", "xem them")
+    await sup.press(activity.receipt)
+    texts.extend(numbered(r) for r in sup.replies)
+    await say(sup, "2", reason)
+    await say(secretary, "/cuatoi")
+    assert secretary.labels()[0] == f"↩ {activity.receipt} · 20/11 · Phát thanh loa"
+    await say(secretary, "1", "huy")
+    await deliver(engine, clock)
     texts += [o.text for o in await Outbox.all()]
-    assert texts and max(len(t) for t in texts) <= BUDGET, max(texts, key=len)
-    assert max(len(t) for t in texts) > 150
-    assert any("Đã trả lại" in t for t in texts) and any("⚠" in t for t in texts)
+    await say(secretary, "1", "luu", "1", "1")
+    await reviewing.notify(clock(), PLAN, gathered=False, digest_hour=16)
+    await say(sup, "/duyet", "xem them")
+    await sup.press(activity.receipt)
+    texts.extend(numbered(r) for r in sup.replies)
+    await say(sup, "huy", "/chotso", "huy", "/chuabaocao")
+    texts += [o.text for o in await Outbox.all()]
+    # The report's own summary (handlers/report.py) with a note, a photo and two topics is
+    # longer than the budget before this work too: it is left to that flow.
+    too_long = [t for t in texts if len(t) > BUDGET and not t.startswith("Kiểm tra báo cáo")]
+    assert not too_long, "\n\n".join(f"{len(t)}: {t}" for t in too_long)
+    assert max(len(t) for t in texts) > 200  # the check saw the long screens
+    assert any("Đã trả lại lần trước" in t and "⚠ Ảnh" in t for t in texts)
 
 
 async def test_a_reporter_role_cannot_close_or_approve(engine: Engine, world: World, clock) -> None:
