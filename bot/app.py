@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
+from datetime import timedelta
 from typing import Protocol
 
 from aiohttp import web
@@ -13,9 +14,11 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.channels import Deliverer
 from bot.config import Settings
+from bot.exporter import clean_exports
 from bot.scheduler import build_scheduler
 from bot.sender import OutboxSender
 from bot.web import WebServer
+from handlers.directive_actions import deliver_running
 from handlers.engine import Engine
 from handlers.reminders import sweep
 from handlers.reviewing import notify
@@ -74,6 +77,9 @@ def start_reminders(
         result = await sweep(engine.clock(), settings.rules, plan)
         if result.written:
             log.info("reminder sweep: %d new outbox messages", result.written)
+        joined = await deliver_running(engine.clock())  # directives reach those who joined since
+        if joined:
+            log.info("directives: %d new outbox messages", joined)
 
     async def drain_job() -> None:
         gathered = settings.review_notify == "gathered"
@@ -84,7 +90,13 @@ def start_reminders(
         if counts:
             log.info("outbox: %s", counts)
 
-    scheduler = build_scheduler(plan, sweep_job, drain_job)
+    async def tidy_job() -> None:
+        keep = timedelta(hours=settings.download_link_hours)
+        removed = clean_exports(settings.media_dir / "exports", keep, engine.clock())
+        if removed:
+            log.info("removed %d old export files", removed)
+
+    scheduler = build_scheduler(plan, sweep_job, drain_job, tidy=tidy_job)
     scheduler.start()
     return scheduler
 

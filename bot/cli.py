@@ -10,21 +10,17 @@ import sys
 from collections.abc import Awaitable, Callable
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
 from pydantic import ValidationError
 
 from bot.config import Settings, get_settings
 from bot.db import close_db, init_db, migrate
 from bot.exporter import configure as configure_exports
-from exports.lines import Letterhead
 from handlers.catalog import seed_catalog
 from handlers.engine import Engine, utcnow
 
 log = logging.getLogger("baocao")
-
-
-def _letterhead(settings: Settings) -> Letterhead:
-    return Letterhead(settings.board_name, settings.board_place)
 
 
 def _engine(settings: Settings) -> Engine:
@@ -34,8 +30,8 @@ def _engine(settings: Settings) -> Engine:
 async def _open(settings: Settings) -> None:
     await init_db(settings.database_url)
     await seed_catalog()
-    # /xuatbaocao prints the board's own name, in the console and in `run` alike.
-    configure_exports(settings.board_name, settings.board_place)
+    # /xuatbaocao prints the issuer's own heading, in the console and in `run` alike.
+    configure_exports(settings)
 
 
 def _print_demo(result_invites: list[tuple[str, str, str]]) -> None:
@@ -55,7 +51,7 @@ async def cmd_demo(settings: Settings, args: argparse.Namespace) -> None:
 
     await _open(settings)
     try:
-        result = await seed_demo(settings.rules, utcnow())
+        result = await seed_demo(settings.rules, utcnow(), settings.media_dir)
         print("Đã tạo dữ liệu demo." if result.created else "Dữ liệu đã có sẵn, không tạo thêm.")
         _print_demo(await demo_invites(utcnow()))
     finally:
@@ -107,7 +103,7 @@ async def cmd_run(settings: Settings, args: argparse.Namespace) -> None:
     await _open(settings)
     try:
         if not settings.has_real_channels:
-            result = await seed_demo(settings.rules, utcnow())
+            result = await seed_demo(settings.rules, utcnow(), settings.media_dir)
             if result.created:
                 print("Chưa cấu hình kênh nào (.env): chạy bản demo trên dòng lệnh.")
             _print_demo(await demo_invites(utcnow()))
@@ -180,17 +176,40 @@ def _day(text: str) -> date:
         raise SystemExit(f"Ngày không hợp lệ: {text} (cần DD/MM/YYYY)") from None
 
 
+def _span(args: argparse.Namespace) -> Any:
+    """--quarter Q/YYYY, --half H/YYYY or --year YYYY as a Span; None when none is given."""
+    from models.periods import half_span, quarter_span, year_span
+
+    for given, make, top in ((args.quarter, quarter_span, 4), (args.half, half_span, 2)):
+        if given:
+            n, _, year = given.partition("/")
+            if not (n.isdigit() and year.isdigit() and 1 <= int(n) <= top and int(year) >= 2000):
+                raise SystemExit(f"Kỳ không hợp lệ: {given} (cần N/YYYY, N từ 1 đến {top})")
+            return make(int(n), int(year))
+    if args.year:
+        if not (args.year.isdigit() and int(args.year) >= 2000):
+            raise SystemExit(f"Năm không hợp lệ: {args.year} (cần YYYY)")
+        return year_span(int(args.year))
+    return None
+
+
 async def cmd_export(settings: Settings, args: argparse.Namespace) -> None:
-    from exports.report import ReportScope, write_report
+    from bot.exporter import letterhead_for
+    from exports.report import ReportScope, review_scope, write_report
     from handlers import texts as T
     from handlers.exporting import parse_month
     from models import Unit
     from models.periods import bounds_for, focus_bounds, period_for, vn_today
 
-    if args.period and (args.date_from or args.date_to):
-        raise SystemExit("Dùng --period, hoặc --from và --to, không dùng cả hai.")
+    if args.directive:
+        await _export_directive(settings, args)
+        return
+    chosen = [x for x in (args.period, args.quarter, args.half, args.year, args.date_from) if x]
+    if len(chosen) > 1:
+        raise SystemExit("Chọn một trong --period, --quarter, --half, --year hoặc --from/--to.")
     if bool(args.date_from) != bool(args.date_to):
         raise SystemExit("Khoảng thời gian cần cả --from và --to.")
+    span = _span(args)
     today = vn_today(utcnow())
     await _open(settings)
     try:
@@ -199,11 +218,13 @@ async def cmd_export(settings: Settings, args: argparse.Namespace) -> None:
             root = await Unit.get_or_none(code=args.unit)
             if root is None:
                 raise SystemExit(f"Không có đơn vị mã {args.unit}.")
-        if args.date_from:
+        if span is not None:
+            scope = await review_scope(span, root, settings.rules, T.period_label)
+        elif args.date_from:
             start, end = _day(args.date_from), _day(args.date_to)
             if start > end:
                 raise SystemExit("--from phải trước hoặc bằng --to.")
-            period = None
+            scope = ReportScope(start, end, None, root, T.period_label(start, end))
         else:
             month = parse_month(args.period) if args.period else None
             if args.period and month is None:
@@ -211,14 +232,158 @@ async def cmd_export(settings: Settings, args: argparse.Namespace) -> None:
             bounds = (
                 bounds_for(month, settings.rules) if month else focus_bounds(today, settings.rules)
             )
-            start, end = bounds.start, bounds.end
-            period = await period_for(start, settings.rules)
-        scope = ReportScope(start, end, period, root, T.period_label(start, end))
-        result = await write_report(Path(args.output), scope, _letterhead(settings), today)
+            period = await period_for(bounds.start, settings.rules)
+            label = T.period_label(bounds.start, bounds.end)
+            scope = ReportScope(bounds.start, bounds.end, period, root, label)
+        output = Path(args.output)
+        docx = output.with_suffix(".docx") if args.docx else None
+        result = await write_report(
+            output,
+            scope,
+            await letterhead_for(root, settings),
+            today,
+            internal=args.internal,
+            docx=docx,
+            media_dir=settings.media_dir,
+        )
         print(
             f"Đã ghi {result.path}: {scope.label}, {result.units} đơn vị, "
             f"{result.activities} hoạt động, {result.missing} đơn vị chưa báo cáo."
         )
+        if result.docx is not None:
+            print(f"Đã ghi dự thảo báo cáo {result.docx}.")
+    finally:
+        await close_db()
+
+
+async def _export_directive(settings: Settings, args: argparse.Namespace) -> None:
+    from bot.exporter import results_writer
+    from models import Directive
+
+    await _open(settings)
+    try:
+        directive = await Directive.get_or_none(number=args.directive.strip().upper())
+        if directive is None:
+            raise SystemExit(f"Không có văn bản số {args.directive}.")
+        r = await results_writer(settings)(directive, Path(args.output))
+        acked = sum(1 for a in r.addressees if a.acked_at is not None)
+        print(
+            f"Đã ghi {args.output}: {directive.number}, {r.total.activities} hoạt động của "
+            f"{len(r.units) - len(r.idle_units)}/{len(r.units)} đơn vị; "
+            f"{acked}/{len(r.addressees)} người đã nhận."
+        )
+    finally:
+        await close_db()
+
+
+def _directive_draft(args: argparse.Namespace, today: date) -> Any:
+    from handlers import directive_io as IO
+
+    return IO.DirectiveRow(
+        number=args.number or "",
+        issued=args.date or "",
+        unit_code=args.unit or "",
+        title=args.title or "",
+        summary=args.summary or "",
+        topics=args.topics or "",
+        start=args.date_from or "",
+        end=args.date_to or "",
+        file=args.file or "",
+    )
+
+
+async def cmd_directive(settings: Settings, args: argparse.Namespace) -> None:
+    from handlers import directive_actions as A
+    from handlers import directive_input as I
+    from handlers import directive_io as IO
+    from handlers import texts as T
+    from models import Directive, DirectiveAck, Outbox
+    from models.periods import vn_today
+
+    now = utcnow()
+    today = vn_today(now)
+    await _open(settings)
+    try:
+        if args.action in ("add", "import"):
+            if args.action == "add":
+                rows = [_directive_draft(args, today)]
+                base = Path.cwd()
+            else:
+                try:
+                    rows, base = IO.read_sheet(Path(args.file))
+                except (I.DirectiveError, OSError) as e:
+                    raise SystemExit(getattr(e, "message", str(e))) from None
+            result = await IO.add_directives(rows, now, today, base, settings.media_dir)
+            print(result.report())
+            if not result.ok:
+                raise SystemExit(1)
+            return
+        if args.action == "list":
+            for d in await Directive.all().order_by("-issued_on", "-id").select_related("unit"):
+                acked = await DirectiveAck.filter(directive_id=d.id).count()
+                sent = await Outbox.filter(key__startswith=f"directive:{d.id}:").count()
+                state = " (đã thu hồi)" if d.withdrawn_at else ""
+                print(
+                    f"{d.number}{state} · {T.fmt_date(d.issued_on)} · {d.unit.name} · "
+                    f"{T.fmt_date(d.starts_on)}–{T.fmt_date(d.ends_on)} · đã nhận {acked}/{sent}"
+                    f"\n    {d.title}"
+                )
+            return
+        directive = await Directive.get_or_none(number=(args.number or "").strip().upper())
+        if directive is None:
+            raise SystemExit(f"Không có văn bản số {args.number}.")
+        if args.action == "withdraw":
+            n = await A.withdraw(directive, now)
+            print(f"Đã thu hồi {directive.number}; {n} tin chưa gửi đã được hủy.")
+        elif args.action == "remind":
+            n = await A.remind_unacked(directive, now)
+            print(f"Đã xếp lịch nhắc {n} người chưa xác nhận {directive.number}.")
+        elif args.action == "edit":
+            changes: dict[str, Any] = {}
+            if args.title:
+                changes["title"] = args.title
+            if args.summary:
+                changes["summary"] = args.summary
+            if args.date_from:
+                changes["starts_on"] = _day(args.date_from)
+            if args.date_to:
+                changes["ends_on"] = _day(args.date_to)
+            if args.file:
+                content, name = IO.read_file(args.file, Path.cwd())
+                media = await I.store_file(content, name, settings.media_dir)
+                changes["file_id"], changes["file_name"] = media.id, Path(media.path).name
+            try:
+                await A.edit_directive(directive, **changes)
+            except I.DirectiveError as e:
+                raise SystemExit(e.message) from None
+            print(f"Đã sửa {directive.number}.")
+    except I.DirectiveError as e:
+        raise SystemExit(e.message) from None
+    finally:
+        await close_db()
+
+
+async def cmd_announce(settings: Settings, args: argparse.Namespace) -> None:
+    from handlers import directive_actions as A
+    from handlers import directive_input as I
+    from handlers import directive_io as IO
+    from models import Unit
+
+    await _open(settings)
+    try:
+        unit = await Unit.get_or_none(code=args.unit)
+        if unit is None:
+            raise SystemExit(f"Không có đơn vị mã {args.unit}.")
+        media_id, name = None, ""
+        try:
+            if args.file:
+                content, file_name = IO.read_file(args.file, Path.cwd())
+                media = await I.store_file(content, file_name, settings.media_dir)
+                media_id, name = media.id, Path(media.path).name
+            _, n = await A.send_notice(unit, None, args.text, utcnow(), media_id, name)
+        except I.DirectiveError as e:
+            raise SystemExit(e.message) from None
+        print(f"Đã xếp lịch gửi thông báo tới {n} người thuộc {unit.name}.")
     finally:
         await close_db()
 
@@ -281,6 +446,8 @@ COMMANDS: dict[str, Callable[[Settings, argparse.Namespace], Awaitable[None]]] =
     "catalog-import": cmd_catalog_import,
     "export": cmd_export,
     "remind": cmd_remind,
+    "directive": cmd_directive,
+    "announce": cmd_announce,
 }
 
 
@@ -352,7 +519,8 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("migrate", help="Cập nhật cấu trúc cơ sở dữ liệu / apply migrations")
     exp = sub.add_parser(
         "export",
-        help="Xuất báo cáo Excel của một kỳ hoặc một khoảng ngày / write the Excel report",
+        help="Xuất báo cáo Excel (và Word) của một kỳ, quý, 6 tháng, năm hoặc một khoảng ngày "
+        "/ write the Excel report (and the narrative .docx)",
     )
     exp.add_argument(
         "--period",
@@ -368,16 +536,60 @@ def build_parser() -> argparse.ArgumentParser:
     exp.add_argument(
         "--to", dest="date_to", metavar="DD/MM/YYYY", help="đến ngày / to this activity date"
     )
+    exp.add_argument("--quarter", metavar="Q/YYYY", help="sơ kết quý, ví dụ 4/2026 / a quarter")
+    exp.add_argument("--half", metavar="H/YYYY", help="6 tháng: 1/2026 hoặc 2/2026 / a half-year")
+    exp.add_argument("--year", metavar="YYYY", help="tổng kết năm / a year")
     exp.add_argument(
         "--unit", metavar="MÃ", help="chỉ đơn vị này và cấp dưới / only this unit's subtree"
     )
     exp.add_argument(
+        "--directive",
+        metavar="SỐ",
+        help="kết quả thực hiện một hướng dẫn, ví dụ 122-HD/BTGTU / one directive's results",
+    )
+    exp.add_argument(
+        "--docx",
+        action="store_true",
+        help="kèm dự thảo báo cáo Word (.docx) cạnh tệp Excel / also the narrative report",
+    )
+    exp.add_argument(
+        "--internal",
+        action="store_true",
+        help="kèm trang nội bộ có số điện thoại (không gửi đi) / add the internal phone sheet",
+    )
+    exp.add_argument(
         "-o", "--output", required=True, metavar="FILE.xlsx", help="tệp ghi ra / output file"
     )
+    _directive_parsers(sub)
     # `baocao CMD --help` opens with what the command does, as `baocao --help` lists it.
     for action in sub._choices_actions:
         sub.choices[action.dest].description = action.help
     return parser
+
+
+def _directive_parsers(sub: Any) -> None:
+    d = sub.add_parser(
+        "directive",
+        help="Hướng dẫn gửi các chi bộ: add, edit, withdraw, remind, list, import "
+        "/ directives to the cells",
+    )
+    d.add_argument("action", choices=["add", "edit", "withdraw", "remind", "list", "import"])
+    d.add_argument("file", nargs="?", help="import: tệp .xlsx có trang HuongDan")
+    d.add_argument("--number", metavar="SỐ", help="số, ký hiệu: 122-HD/BTGTU")
+    d.add_argument("--date", metavar="DD/MM/YYYY", help="ngày ban hành / date issued")
+    d.add_argument("--unit", metavar="MÃ", help="mã đơn vị ban hành / issuing unit's code")
+    d.add_argument("--title", help="trích yếu (tối đa 120 ký tự) / title")
+    d.add_argument("--summary", help="tóm tắt (tối đa 300 ký tự) / summary")
+    d.add_argument("--topics", help="chủ đề, cách nhau bởi ; (có sẵn hoặc mới) / topics")
+    d.add_argument("--from", dest="date_from", metavar="DD/MM/YYYY", help="thực hiện từ ngày")
+    d.add_argument("--to", dest="date_to", metavar="DD/MM/YYYY", help="đến ngày")
+    d.add_argument("--file", metavar="FILE", help="tệp PDF hoặc DOCX của văn bản")
+    a = sub.add_parser(
+        "announce", help="Gửi thông báo tới các thành viên cấp dưới / send a notice to a subtree"
+    )
+    a.add_argument("--unit", required=True, metavar="MÃ", help="đơn vị gửi / issuing unit")
+    a.add_argument("--text", required=True, help="nội dung (tối đa 240 ký tự) / the text")
+    a.add_argument("--file", metavar="FILE", help="tệp PDF hoặc DOCX kèm theo")
 
 
 def main(argv: list[str] | None = None) -> None:

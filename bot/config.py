@@ -27,9 +27,22 @@ class Settings(BaseSettings):
     invite_ttl_days: int = Field(30, ge=1, le=365)
     max_text_length: int = Field(1000, ge=50, le=3500)
 
-    # Official header of exported sheets
-    board_name: str = "BAN TUYÊN GIÁO TỈNH ỦY"
-    board_place: str = "Sơn Lâm"
+    # Who issues and signs the exported documents, in the party format (see .env.example).
+    # Empty values are taken from the unit tree: the top unit's name ("Tỉnh ủy Bắc Vân") gives
+    # the superior body "TỈNH ỦY BẮC VÂN" and the place "Bắc Vân".
+    board_superior: str = ""
+    board_name: str = "BAN TUYÊN GIÁO VÀ DÂN VẬN"
+    board_full_name: str = ""  # as a sentence names it; empty: "Ban Tuyên giáo và Dân vận <top>"
+    board_symbol: str = "BTGDVTU"
+    board_place: str = ""
+    signer_authority: str = "K/T TRƯỞNG BAN"
+    signer_title: str = "PHÓ TRƯỞNG BAN"
+    signer_name: str = ""
+    board_recipients: str = "Thường trực Tỉnh ủy (để báo cáo);Các đảng ủy trực thuộc Tỉnh ủy;Lưu VP"
+    # Per issuing unit, by unit code, as JSON: what a commune's own export prints, e.g.
+    # {"X01": {"signer": "Quàng Văn Thắng", "title": "PHÓ BÍ THƯ"}}. Keys: superior, body,
+    # name, symbol, place, authority, title, signer, recipients (a list).
+    issuers: dict[str, dict[str, str | list[str]]] = Field(default_factory=dict)
 
     # Channels (each one is on when its token is present)
     telegram_bot_token: str = ""

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import io
 import uuid
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
 
 from handlers.audit import record
-from handlers.catalog import seed_catalog
+from handlers.catalog import TOPICS, seed_catalog
+from handlers.directive_actions import Draft, create_directive, deliver_directive, tie_report
+from handlers.media import store_photo
+from handlers.messages import Photo
 from handlers.registration import issue_invite, link_identity
 from models import Activity, ActivityKind, InviteCode, Member, NilReport, Role, Unit
 from models.periods import (
@@ -20,9 +25,12 @@ from models.periods import (
 )
 from models.tree import add_unit
 
+TOPIC_FIELDS = [TOPICS]
 # Every name here is invented.
 PROVINCE = ("TU", "Tỉnh ủy Bắc Vân", "Tỉnh ủy")
-BOARD = ("BTG", "Ban Tuyên giáo Tỉnh ủy Bắc Vân", "Ban")
+# Since 1 July 2025: no district level (communes answer to the province), and the province's
+# propaganda board is the "Ban Tuyên giáo và Dân vận".
+BOARD = ("BTGDV", "Ban Tuyên giáo và Dân vận Tỉnh ủy Bắc Vân", "Ban")
 COMMUNES = [
     (
         "X01",
@@ -66,8 +74,9 @@ class DemoResult:
     invites: list[tuple[str, str, str]]  # (name, unit, code)
 
 
-async def seed_demo(rules: ReportRules, now: datetime) -> DemoResult:
-    """Seed once; a database that already has units is left alone."""
+async def seed_demo(rules: ReportRules, now: datetime, media_dir: Path | None = None) -> DemoResult:
+    """Seed once; a database that already has units is left alone. With `media_dir`, a few
+    reports carry drawn photos (the narrative report's photo appendix shows them)."""
     await seed_catalog()
     if await Unit.exists():
         return DemoResult(False, [])
@@ -93,7 +102,8 @@ async def seed_demo(rules: ReportRules, now: datetime) -> DemoResult:
             name=name, phone=phone, role=Role.REPORTER, unit=cells[cell_code]
         )
     await link_identity(members["X01-NK"], "console", DEMO_PHONE)
-    await _demo_reports(rules, now, cells, members)
+    await _demo_reports(rules, now, cells, members, media_dir)
+    await _demo_directive(province, now, rules)
     invites = []
     for cell_code in ("X01-PL", "X02-TC"):
         m = members[cell_code]
@@ -102,8 +112,73 @@ async def seed_demo(rules: ReportRules, now: datetime) -> DemoResult:
     return DemoResult(True, invites)
 
 
+# Modelled on a district board's 2023 directive on promoting Party building, in invented words.
+DIRECTIVE_NUMBER = "41-HD/BTGTU"
+DIRECTIVE_TITLE = "Tăng cường tuyên truyền xây dựng, chỉnh đốn Đảng và hệ thống chính trị ở cơ sở"
+DIRECTIVE_SUMMARY = (
+    "Mỗi chi bộ phát thanh loa về xây dựng Đảng ít nhất 2 buổi mỗi tháng, treo khẩu hiệu ở nhà "
+    "văn hóa bản, đưa nội dung vào sinh hoạt chi bộ và họp bản; báo cáo kết quả qua bot trước "
+    "ngày 5 hằng tháng."
+)
+DIRECTIVE_TOPICS = ["kl_21", "nq_21", "nq_28"]
+
+
+def six_months_on(start: date) -> date:
+    """The day before the same day six months later (a first of the month: a half-year)."""
+    month = start.month + 6
+    return date(start.year + (month - 1) // 12, (month - 1) % 12 + 1, 1) - timedelta(days=1)
+
+
+async def _demo_directive(province: Unit, now: datetime, rules: ReportRules) -> None:
+    """One directive of the province, running since the previous period began: the demo's
+    reports on its topics answer it, and the console's reporter receives it."""
+    previous = previous_bounds(bounds_for(vn_today(now), rules), rules)
+    draft = Draft(
+        number=DIRECTIVE_NUMBER,
+        issued_on=previous.start - timedelta(days=7),
+        title=DIRECTIVE_TITLE,
+        summary=DIRECTIVE_SUMMARY,
+        starts_on=previous.start,
+        ends_on=six_months_on(previous.start),
+        topics=DIRECTIVE_TOPICS,
+    )
+    directive = await create_directive(province, None, draft)
+    for a in await Activity.all().select_related("unit"):
+        await tie_report(a.id, a.unit, a.activity_date, TOPIC_FIELDS, a.data)
+    await deliver_directive(directive, now)
+
+
+def _drawing(color: tuple[int, int, int]) -> bytes:
+    """An invented "photo": sky, a hill, the ground and a coloured banner on two poles."""
+    from PIL import Image, ImageDraw
+
+    img = Image.new("RGB", (800, 600), (196, 224, 240))
+    draw = ImageDraw.Draw(img)
+    draw.rectangle((0, 420, 800, 600), fill=(120, 160, 90))  # the ground
+    draw.polygon([(80, 420), (260, 250), (440, 420)], fill=(110, 130, 110))  # a hill
+    draw.rectangle((110, 140, 124, 470), fill=(90, 70, 50))  # poles
+    draw.rectangle((676, 140, 690, 470), fill=(90, 70, 50))
+    draw.rectangle((124, 150, 676, 270), fill=color, outline=(250, 220, 60), width=6)
+    for x in range(170, 640, 60):  # the banner's lettering, seen from afar
+        draw.rectangle((x, 195, x + 36, 225), fill=(255, 230, 110))
+    buf = io.BytesIO()
+    img.save(buf, "JPEG", quality=80)
+    return buf.getvalue()
+
+
+async def _photos(media_dir: Path | None, color: tuple[int, int, int]) -> list[str]:
+    if media_dir is None:
+        return []
+    media, _ = await store_photo(Photo(_drawing(color)), media_dir)
+    return [media.sha256]
+
+
 async def _demo_reports(
-    rules: ReportRules, now: datetime, cells: dict[str, Unit], members: dict[str, Member]
+    rules: ReportRules,
+    now: datetime,
+    cells: dict[str, Unit],
+    members: dict[str, Member],
+    media_dir: Path | None = None,
 ) -> None:
     """Last period: most cells reported, one late, one nil, one silent. This period: a few."""
     kinds = {k.code: k for k in await ActivityKind.all()}
@@ -124,7 +199,7 @@ async def _demo_reports(
                 "topics": ["nq_dh13", "hcm"],
                 "place": "Cụm loa trung tâm bản",
                 "note": None,
-                "photos": [],
+                "photos": await _photos(media_dir, (40, 90, 160)),
             },
         ),
         (
@@ -136,7 +211,7 @@ async def _demo_reports(
                 "forms": {"Băng rôn": 4, "Khẩu hiệu": 2},
                 "place": "Nhà văn hóa bản",
                 "topics": ["bua_liem"],
-                "photos": [],
+                "photos": await _photos(media_dir, (200, 30, 30)),
             },
         ),
         (
@@ -162,7 +237,7 @@ async def _demo_reports(
                 "attendees": 64,
                 "minutes": 120,
                 "topics": ["nong_thon", "tham_nhung"],
-                "photos": [],
+                "photos": await _photos(media_dir, (150, 60, 40)),
             },
         ),
         (

@@ -21,6 +21,7 @@ def build_scheduler(
     sweep: Callable[[], Awaitable[object]],
     drain: Callable[[], Awaitable[object]],
     drain_seconds: float = 15.0,
+    tidy: Callable[[], Awaitable[object]] | None = None,
 ) -> AsyncIOScheduler:
     scheduler = AsyncIOScheduler(timezone=VN_TZ)
     # The sweep at the send hour, and once at start-up: a sweep missed while the bot was down
@@ -41,4 +42,6 @@ def build_scheduler(
         coalesce=True,
         max_instances=1,
     )
+    if tidy is not None:  # old export files, once an hour
+        scheduler.add_job(tidy, IntervalTrigger(hours=1, timezone=VN_TZ), id="tidy", coalesce=True)
     return scheduler

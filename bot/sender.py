@@ -17,18 +17,35 @@ from tortoise.expressions import F, Q
 from tortoise.transactions import in_transaction
 
 from bot.channels import Deliverer, DeliveryStatus, Reach, Windowed
-from handlers import remind, reviewing
+from handlers import ack, remind, reviewing
 from handlers import review_texts as RT
 from handlers import texts as T
+from handlers import texts_directives as D
 from handlers.engine import Engine
+from handlers.messages import Reply
 from handlers.reminders import ReminderPlan
-from models import Activity, Identity, NilReport, Outbox, OutboxStatus, Period
+from models import (
+    Activity,
+    Directive,
+    DirectiveAck,
+    Identity,
+    NilReport,
+    Outbox,
+    OutboxStatus,
+    Period,
+)
 from models.periods import is_locked, vn_today
 
 log = logging.getLogger(__name__)
 
 REMINDER_CHOICES = [(remind.NOW, T.REMIND_NOW), (remind.NIL, T.MENU_NIL), (remind.SNOOZE, T.SNOOZE)]
 FIX_CHOICES = [(remind.FIX, RT.FIX)]  # a report sent back: one tap into editing it
+# category -> (the flow that reads the answer, its choices, the note for a member who is busy)
+QUESTIONS = {
+    "reminder": ("remind", REMINDER_CHOICES, T.REMIND_BUSY),
+    "directive": ("ack", ack.CHOICES, D.ACK_BUSY),
+    "returned": ("remind", FIX_CHOICES, T.REMIND_BUSY),
+}
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 RETRYABLE = (DeliveryStatus.FAILED, DeliveryStatus.QUOTA)
 NO_WINDOW = "không thử: quá 7 ngày từ lần cuối người dùng nhắn"
@@ -95,9 +112,19 @@ class OutboxSender:
         return list(rows)
 
     async def _still_due(self, row: Outbox) -> bool:
-        """A reminder stops as soon as the unit reports or files nil, or the period locks."""
+        """A reminder stops as soon as the unit reports or files nil, or the period locks; a
+        directive when it is withdrawn, its reminder when the member has acknowledged it; a
+        review notice when the report is no longer in the state it tells of."""
         if row.category in ("returned", "review"):
             return await reviewing.still_due(row.category, row.payload)
+        if row.category == "directive":
+            directive_id = row.payload.get("directive", 0)
+            if not await Directive.exists(id=directive_id, withdrawn_at=None):
+                return False
+            acked = row.payload.get("reminder") and await DirectiveAck.exists(
+                directive_id=directive_id, member_id=row.member_id
+            )
+            return not acked
         if row.category != "reminder":
             return True
         period = await Period.get_or_none(id=row.payload.get("period", 0))
@@ -118,9 +145,12 @@ class OutboxSender:
 
     async def _deliver(self, row: Outbox) -> str:
         if not await self._still_due(row):
-            await self._finish(
-                row, OutboxStatus.CANCELLED, "", "đã báo cáo, đã duyệt hoặc kỳ đã khóa"
-            )
+            why = {
+                "directive": "đã thu hồi hoặc đã nhận",
+                "returned": "đã sửa hoặc đã duyệt",
+                "review": "đã duyệt hoặc đã sửa",
+            }.get(row.category, "đã báo cáo hoặc kỳ đã khóa")
+            await self._finish(row, OutboxStatus.CANCELLED, "", why)
             return OutboxStatus.CANCELLED
         # The channel the member used last comes first; never-used ones last (in Python, since
         # SQLite and PostgreSQL put NULLs at opposite ends of a descending sort). A Zalo OA chat
@@ -135,10 +165,11 @@ class OutboxSender:
                 i.id,
             ),
         )
-        choices = {"reminder": REMINDER_CHOICES, "returned": FIX_CHOICES}.get(row.category, [])
+        flow, choices, busy = QUESTIONS.get(row.category, ("remind", [], ""))
         state = {
             "period": row.payload.get("period"),
             "snooze_hours": self.plan.snooze_hours,
+            "directive": row.payload.get("directive"),
             "activity": row.payload.get("activity"),
         }
         outcomes: list[tuple[str, DeliveryStatus, str]] = []
@@ -157,8 +188,16 @@ class OutboxSender:
             if reach == Reach.LATER and busy and attempt < self.max_attempts:
                 continue
             replies = await self.engine.proactive(
-                ident.channel, ident.account, ident.external_id, row.text, choices, state
+                ident.channel,
+                ident.account,
+                ident.external_id,
+                row.text,
+                choices,
+                state,
+                flow=flow,
+                busy=busy,
             )
+            replies = self._with_parts(row, replies)
             result = await deliverer.deliver(ident.external_id, ident.account, replies)
             outcomes.append((ident.channel, result.status, result.detail))
             if result.status == DeliveryStatus.SENT:
@@ -187,6 +226,17 @@ class OutboxSender:
         # Rows from before last_seen_at was kept: the last turn, else the registration.
         last_seen = ident.last_seen_at or ident.state_updated_at or ident.created_at
         return deliverer.reach(last_seen, now)
+
+    def _with_parts(self, row: Outbox, replies: list[Reply]) -> list[Reply]:
+        """A directive's or notice's texts before its question, its file on the first of them
+        (a document on Telegram, a link on Zalo)."""
+        if not replies:
+            return replies
+        out = [Reply(text) for text in row.payload.get("before") or []] + replies
+        file = row.payload.get("file")
+        if file:
+            out[0].file = self.engine.media_dir / file
+        return out
 
     async def _finish(
         self, row: Outbox, status: OutboxStatus, channel: str, error: str, sent: bool = False

@@ -21,14 +21,13 @@ from exports.layout import (
     print_setup,
 )
 from exports.lines import Heading
-from exports.safety import text_value
 from models.export_data import ActivityRow
 from models.periods import VN_TZ
 
 HEAD_ROW = 3
-WIDTHS = {"int": 9, "date": 10, "choice": 14, "topics": 30, "text": 20, "place": 20}
+# Narrow enough that a kind's sheet prints at 82 % or more (11-point text at 9 or more).
+WIDTHS = {"int": 7, "date": 10, "choice": 12, "topics": 22, "text": 14, "place": 14}
 MEMO_SIZE = 5000  # texts remembered per column: enough for names and topics, bounded for notes
-PHOTO_REF = 12  # characters of a photo's SHA-256 shown: the start of its file name in media/
 
 
 def sheet_title(name: str, taken: set[str]) -> str:
@@ -75,23 +74,24 @@ class DetailSheet:
         heads = [L.STT, L.RECEIPT, L.PARENT, L.UNIT, date_label]
         heads += [field_label(f) for f in self.fields]
         heads += [L.REPORTER, L.RECEIVED, L.EDITED, L.VERSION]
-        widths = [5, 10, 18, 22, 10]
-        widths += [WIDTHS.get(f.get("type", ""), 16) for f in self.fields]
-        widths += [18, 16, 16, 6]  # "dd/mm/yyyy hh:mm" needs 16
+        widths = [5, 10, 13, 15, 10]
+        widths += [WIDTHS.get(f.get("type", ""), 14) for f in self.fields]
+        widths += [13, 15, 15, 5]  # "dd/mm/yyyy hh:mm" needs 15
         if self.photo_keys:
             heads.append(L.PHOTOS)
-            widths.append(14)
+            widths.append(5)
         self.ncols = len(heads)
         self.per_line = [chars_per_line(w) for w in widths]
         self._memo: list[dict[str, tuple[Any, int, bool]]] = [{} for _ in widths]
+        self._numbers: dict[int, Any] = {}
+        self._blank = looks.d_text.text(sheet.ws, None)  # an empty cell with its border
         self.writers = [self._writer(5 + i, f) for i, f in enumerate(self.fields)]
         self.reporter_col = 5 + len(self.fields)
 
         ws = self.ws
         sheet.set_widths(widths)
         ws.freeze_panes = f"E{HEAD_ROW + 1}"
-        print_setup(ws, f"{HEAD_ROW}:{HEAD_ROW}")
-        ws.print_options.gridLines = True  # the rows carry no borders
+        print_setup(ws, f"{HEAD_ROW}:{HEAD_ROW}", widths)
         title = L.DETAIL_TITLE.format(kind=kind.name.upper(), label=heading.label)
         sheet.append([looks.d_title.text(ws, title)], 24)
         merge(ws, 1, 1, self.ncols)
@@ -103,7 +103,7 @@ class DetailSheet:
 
     def _text(self, col: int, value: Any) -> Any:
         if value is None or value == "" or value == [] or value == {}:
-            return None
+            return self._blank
         if isinstance(value, list):
             value = "; ".join(str(v) for v in value)
         elif isinstance(value, dict):  # the forms of one report: "Băng rôn: 3; Khẩu hiệu: 2"
@@ -126,13 +126,20 @@ class DetailSheet:
     def _new_text(self, col: int, value: str) -> tuple[Any, int, bool]:
         """(what to write, lines it takes, whether it may be written again in later rows).
         Names, topics and choices repeat from row to row; a styled cell serves every row that
-        shows the same text, since each row is written out as soon as it is appended. A bare
-        text cell may not: openpyxl reuses an unstyled cell object for the next value."""
+        shows the same text, since each row is written out as soon as it is appended."""
         if len(value) <= self.per_line[col] and "\n" not in value:
-            plain = text_value(self.ws, value)
-            return plain, 1, isinstance(plain, str)
-        lines = lines_for(value, self.sheet.widths[col])
-        return self.looks.d_wrap.text(self.ws, value), lines, True
+            lines = 1
+        else:
+            lines = lines_for(value, self.sheet.widths[col])
+        return self.looks.d_text.text(self.ws, value), lines, True
+
+    def _number(self, value: int) -> Any:
+        cell = self._numbers.get(value)
+        if cell is None:
+            cell = self.looks.d_number.value(self.ws, value)
+            if len(self._numbers) < MEMO_SIZE:
+                self._numbers[value] = cell
+        return cell
 
     def _date(self, day: date) -> Any:
         cell = self._dates.get(day)
@@ -143,7 +150,7 @@ class DetailSheet:
     def _writer(self, col: int, f: dict[str, Any]) -> Callable[[Any], Any]:
         kind = f.get("type")
         if kind == "int":
-            return lambda v: v if type(v) is int else self._text(col, v)
+            return lambda v: self._number(v) if type(v) is int else self._text(col, v)
         if kind == "date":
 
             def as_date(value: Any) -> Any:
@@ -190,8 +197,8 @@ class DetailSheet:
         parent, unit = self.units.get(row.unit_id, ("", ""))
         data = row.data
         cells: list[Any] = [
-            self.count,
-            f"BC-{row.id:06d}",  # as Activity.receipt writes it
+            self._number(self.count),
+            looks.d_text.text(ws, f"BC-{row.id:06d}"),  # as Activity.receipt writes it
             self._text(2, parent),
             self._text(3, unit),
             self._date(row.activity_date),
@@ -202,15 +209,18 @@ class DetailSheet:
         cells += [
             self._text(self.reporter_col, row.reporter),
             looks.d_datetime.value(ws, local(row.created_at)),
-            looks.d_datetime.value(ws, local(row.edited_at)) if row.edited_at else None,
-            row.version,
+            looks.d_datetime.value(ws, local(row.edited_at)) if row.edited_at else self._blank,
+            self._number(row.version),
         ]
         if self.photo_keys:
-            refs = [str(s)[:PHOTO_REF] for k in self.photo_keys for s in data.get(k) or []]
-            cells.append(self._text(self.ncols - 1, ", ".join(refs)))
+            photos = sum(len(v) for k in self.photo_keys if isinstance(v := data.get(k), list))
+            cells.append(self._number(photos))
         height = LINE_HEIGHT * self._lines + 2 if self._lines > 1 else None
         self.sheet.append(cells, height)
 
     def close(self) -> None:
         if self.count:
             self.ws.auto_filter.ref = f"A{HEAD_ROW}:{col(self.ncols)}{self.sheet.row}"
+        else:
+            self.sheet.append([self.looks.d_empty.text(self.ws, L.NO_REPORTS)], LINE_HEIGHT + 4)
+            merge(self.ws, self.sheet.row, 1, self.ncols)

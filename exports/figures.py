@@ -7,6 +7,7 @@ from typing import Any
 
 from exports import labels as L
 from models import ActivityKind
+from models.export_data import form_quantities
 
 
 @dataclass(frozen=True)
@@ -25,23 +26,16 @@ class Kind:
 class Figure:
     label: str
     field: str | None = None  # None: counts the reports
-    only: tuple[str, str] | None = None  # (choice field, option): only reports with that answer
-    option: str | None = None  # a "forms" field: the quantity of this one form
+    only: tuple[str, str] | None = None  # (form field, form): the quantity of that form only
 
     def of(self, data: dict[str, Any]) -> int:
-        if self.only is not None and data.get(self.only[0]) != self.only[1]:
-            return 0
+        if self.only is not None:
+            return form_quantities(data, self.only[0], self.field).get(self.only[1], 0)
         if self.field is None:
             return 1
         value = data.get(self.field)
-        if isinstance(value, dict):  # {"Băng rôn": 3, "Khẩu hiệu": 2}
-            value = (
-                value.get(self.option)
-                if self.option
-                else sum(
-                    v for v in value.values() if isinstance(v, int) and not isinstance(v, bool)
-                )
-            )
+        if isinstance(value, dict):  # several forms, each with its quantity: all of them
+            return sum(form_quantities(data, self.field, None).values())
         # A hand-edited or legacy row may hold anything; only whole numbers count.
         return value if isinstance(value, int) and not isinstance(value, bool) else 0
 
@@ -60,7 +54,7 @@ def _seed_figures(kind: Kind) -> list[Figure] | None:
     if kind.code == "co_dong":
         forms = kind.field("forms")
         if forms is not None and forms.get("type") == "forms":
-            return [Figure(str(o), "forms", option=str(o)) for o in forms.get("options", [])]
+            return [Figure(str(o), "forms", ("forms", str(o))) for o in forms.get("options", [])]
         form = kind.field("form")
         # Slogans, banners, panels, posters: one column per form, from the kind's own options.
         options = [str(o) for o in (form or {}).get("options", [])]

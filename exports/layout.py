@@ -10,7 +10,6 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
-from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
 from exports import labels as L
@@ -57,12 +56,17 @@ class Look:
 
 
 class Looks:
-    """The styles of one workbook, made once (style ids belong to the workbook)."""
+    """The styles of one workbook, made once (style ids belong to the workbook). Every cell is
+    Times New Roman, no smaller than 9 points as printed (see print_setup's scale), top-aligned
+    and padded so that a number never touches the next cell."""
 
     def __init__(self, ws: WriteOnlyWorksheet) -> None:
-        center = Alignment(horizontal="center", vertical="center", wrap_text=True)
-        left = Alignment(horizontal="left", vertical="center", wrap_text=True, indent=1)
-        plain_left = Alignment(horizontal="left", vertical="center")
+        center = Alignment(horizontal="center", vertical="top", wrap_text=True)
+        middle = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        left = Alignment(horizontal="left", vertical="top", wrap_text=True, indent=1)
+        right = Alignment(horizontal="right", vertical="top", indent=1)
+        plain_left = Alignment(horizontal="left", vertical="top", wrap_text=True)
+        self.superior = Look(ws, font=font(12), alignment=center)
         self.letterhead = Look(ws, font=font(12, bold=True), alignment=center)
         self.party = Look(ws, font=font(12, bold=True, underline="single"), alignment=center)
         self.plain_center = Look(ws, font=font(12), alignment=center)
@@ -70,24 +74,24 @@ class Looks:
         self.title = Look(ws, font=font(14, bold=True), alignment=center)
         self.subtitle = Look(ws, font=font(12, bold=True), alignment=center)
         self.note = Look(ws, font=font(12, italic=True), alignment=center)
-        self.head = Look(ws, font=font(11, bold=True), alignment=center, border=BOX, fill=GREY)
+        self.head = Look(ws, font=font(11, bold=True), alignment=middle, border=BOX, fill=GREY)
         self.head_top = Look(
             ws,
             font=font(11, bold=True),
-            alignment=center,
+            alignment=middle,
             fill=GREY,
             border=Border(left=THIN, right=THIN, top=THIN),
         )
         self.head_bottom = Look(
             ws,
             font=font(11, bold=True),
-            alignment=center,
+            alignment=middle,
             fill=GREY,
             border=Border(left=THIN, right=THIN, bottom=THIN),
         )
         self.text = Look(ws, font=font(), alignment=left, border=BOX)
         self.text_center = Look(ws, font=font(), alignment=center, border=BOX)
-        self.number = Look(ws, font=font(), alignment=center, border=BOX, number_format=NUMBER)
+        self.number = Look(ws, font=font(), alignment=right, border=BOX, number_format=NUMBER)
         self.date = Look(ws, font=font(), alignment=center, border=BOX, number_format=L.DATE_FORMAT)
         self.datetime = Look(
             ws, font=font(), alignment=center, border=BOX, number_format=L.DATETIME_FORMAT
@@ -95,32 +99,39 @@ class Looks:
         self.group = Look(ws, font=font(bold=True), alignment=left, border=BOX, fill=LIGHT)
         self.group_center = Look(ws, font=font(bold=True), alignment=center, border=BOX, fill=LIGHT)
         self.group_number = Look(
-            ws, font=font(bold=True), alignment=center, border=BOX, fill=LIGHT, number_format=NUMBER
+            ws, font=font(bold=True), alignment=right, border=BOX, fill=LIGHT, number_format=NUMBER
         )
         self.total = Look(ws, font=font(bold=True), alignment=center, border=BOX, fill=GREY)
         self.total_number = Look(
-            ws, font=font(bold=True), alignment=center, border=BOX, fill=GREY, number_format=NUMBER
+            ws, font=font(bold=True), alignment=right, border=BOX, fill=GREY, number_format=NUMBER
         )
         self.missing = Look(ws, font=font(bold=True, color="C00000"), alignment=center, border=BOX)
         self.late = Look(ws, font=font(italic=True), alignment=center, border=BOX)
-        self.percent = Look(ws, font=font(), alignment=center, border=BOX, number_format="0%")
+        self.percent = Look(ws, font=font(), alignment=right, border=BOX, number_format="0%")
         self.total_percent = Look(
-            ws, font=font(bold=True), alignment=center, border=BOX, fill=GREY, number_format="0%"
+            ws, font=font(bold=True), alignment=right, border=BOX, fill=GREY, number_format="0%"
         )
+        self.change = Look(ws, font=font(italic=True), alignment=right, border=BOX,
+                           number_format='+0%;-0%;0%')  # fmt: skip
         self.sign_bold = Look(ws, font=font(12, bold=True), alignment=center)
-        self.sign_hint = Look(ws, font=font(12, italic=True), alignment=center)
-        self.recipients_head = Look(ws, font=font(11, bold=True, italic=True), alignment=plain_left)
+        self.sign_name = Look(ws, font=font(13, bold=True), alignment=center)
+        self.recipients_head = Look(
+            ws, font=font(12, bold=True, italic=True, underline="single"), alignment=plain_left
+        )
         self.recipients = Look(ws, font=font(10), alignment=plain_left)
-        # Detail sheets hold one row per report, up to a hundred thousand: their cells keep the
-        # workbook's default font and no borders (gridlines print instead), and only the cells
-        # that need it carry a style (wrapping text, dates), since each styled cell costs
-        # openpyxl several times a plain one.
-        self.d_title = Look(ws, font=Font(bold=True, size=13), alignment=center)
-        self.d_note = Look(ws, font=Font(italic=True), alignment=center)
-        self.d_head = Look(ws, font=Font(bold=True), alignment=center, border=BOX, fill=GREY)
-        self.d_wrap = Look(ws, alignment=Alignment(wrap_text=True))
-        self.d_date = Look(ws, number_format=L.DATE_FORMAT)
-        self.d_datetime = Look(ws, number_format=L.DATETIME_FORMAT)
+        self.legend = Look(ws, font=font(10, italic=True), alignment=plain_left)
+        # Detail sheets hold one row per report, up to a hundred thousand: each look is stamped
+        # on many cells, and a text or number that repeats reuses its cell.
+        self.d_title = Look(ws, font=font(13, bold=True), alignment=center)
+        self.d_note = Look(ws, font=font(italic=True), alignment=center)
+        self.d_head = Look(ws, font=font(bold=True), alignment=middle, border=BOX, fill=GREY)
+        self.d_text = Look(ws, font=font(), alignment=plain_left, border=BOX)
+        self.d_number = Look(ws, font=font(), alignment=right, border=BOX)
+        self.d_date = Look(ws, font=font(), alignment=center, border=BOX,
+                           number_format=L.DATE_FORMAT)  # fmt: skip
+        self.d_datetime = Look(ws, font=font(), alignment=center, border=BOX,
+                               number_format=L.DATETIME_FORMAT)  # fmt: skip
+        self.d_empty = Look(ws, font=font(italic=True), alignment=center, border=BOX)
 
 
 def col(n: int) -> str:
@@ -132,24 +143,50 @@ def merge(ws: WriteOnlyWorksheet, row: int, first: int, last: int) -> None:
         ws.merged_cells.add(f"{col(first)}{row}:{col(last)}{row}")
 
 
-def print_setup(ws: WriteOnlyWorksheet, title_rows: str) -> None:
-    """A4 landscape, as wide as the page and as many pages long as needed, the table's header
-    repeated on every page. Call before the first row (the fit flag is written with it)."""
-    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+PRINT_WIDTH = 842 - 0.35 * 2 * 72  # points across a landscape A4 page, within the margins
+PRINT_HEIGHT = 595 - (0.5 + 0.6) * 72  # points down it, within the top and bottom margins
+
+
+def column_points(widths: Sequence[float]) -> float:
+    """Printed width of columns at 100 %: a width unit is 7 pixels plus 5 of padding, at 96 dpi."""
+    return sum((w * 7 + 5) * 0.75 for w in widths)
+
+
+def print_scale(widths: Sequence[float]) -> int:
+    """The zoom that fits the columns across the page: set, not left to "fit to width", so that
+    the printed size of the text is known (at least 9 points: the sheets keep 11-point text at
+    82 % or more) and so is where each page ends."""
+    return max(10, min(100, int(PRINT_WIDTH / column_points(widths) * 100)))
+
+
+def print_setup(ws: WriteOnlyWorksheet, title_rows: str, widths: Sequence[float]) -> int:
+    """A4 landscape at the scale that fits `widths` across, as many pages long as needed, the
+    table's header repeated on every page, page numbers in the footer, no gridlines (cells carry
+    their borders). Call before the first row. Returns the scale."""
     ws.page_setup.paperSize = Worksheet.PAPERSIZE_A4
     ws.page_setup.orientation = Worksheet.ORIENTATION_LANDSCAPE
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
+    scale = print_scale(widths)
+    ws.page_setup.scale = scale
     ws.print_options.horizontalCentered = True
-    ws.page_margins.left = ws.page_margins.right = 0.4
+    ws.print_options.gridLines = False
+    ws.page_margins.left = ws.page_margins.right = 0.35
     ws.page_margins.top = 0.5
     ws.page_margins.bottom = 0.6
     ws.page_margins.header = 0.2
     ws.page_margins.footer = 0.25
     ws.print_title_rows = title_rows
     ws.oddFooter.center.text = L.FOOTER
-    ws.oddFooter.center.font = FONT
-    ws.oddFooter.center.size = 9
+    ws.oddFooter.center.font = f"{FONT},Regular"
+    ws.oddFooter.center.size = 12  # scaled with the page: 9 points or more as printed
+    return scale
+
+
+def times_new_roman(wb: Any) -> None:
+    """The workbook's default font (of cells without a style of their own, and of the column
+    width unit) set to Times New Roman 11, as party documents are typed."""
+    default = Font(name=FONT, size=11)
+    wb._fonts = type(wb._fonts)([default])
+    wb._named_styles["Normal"].font = default
 
 
 LINE_HEIGHT = 15.0  # points per line of 11-point text
@@ -188,6 +225,10 @@ class Sheet:
         self.ws = ws
         self.row = 0
         self.widths: list[float] = []
+        self.heights: list[float] | None = None  # kept when pages are to be laid out
+
+    def track_heights(self) -> None:
+        self.heights = []
 
     def set_widths(self, widths: Sequence[float]) -> None:
         """Before the first row: write-only sheets write their columns with the first row."""
@@ -205,7 +246,10 @@ class Sheet:
                 if type(value) is str and (len(value) > width or "\n" in value):
                     lines = max(lines, lines_for(value, width))
             if lines > 1:
-                height = LINE_HEIGHT * lines + 2
+                height = LINE_HEIGHT * lines + 4
+        if self.heights is not None:
+            height = height if height is not None else LINE_HEIGHT + 2
+            self.heights.append(height)
         if height is None:
             self.ws.append(cells)
         else:

@@ -13,8 +13,20 @@ from typing import Any
 
 from tortoise.transactions import in_transaction
 
-from handlers import menu, mine, nil, registration, remind, report, review
+from handlers import (
+    ack,
+    directive_read,
+    directives,
+    menu,
+    mine,
+    nil,
+    registration,
+    remind,
+    report,
+    review,
+)
 from handlers import texts as T
+from handlers import texts_directives as D
 from handlers.catalog import CatalogCache
 from handlers.fields import Question
 from handlers.messages import Incoming, Reply
@@ -32,9 +44,13 @@ FLOWS: dict[str, ModuleType] = {
     "nil": nil,
     "mine": mine,
     "remind": remind,
+    "ack": ack,
+    "directives": directives,
+    "dirview": directive_read,
     "review": review,
 }
-IDLE_FLOWS = {None, "menu", "remind", "review"}
+IDLE_FLOWS = {None, "menu", "remind", "ack", "review"}
+PROACTIVE_FLOWS = (remind, ack)  # a question the bot asked first: other text goes to the menu
 CANCEL_WORDS = {"huy", "/huy", "/cancel", "thoat", "huy bo", "/thoat"}
 BACK_WORDS = {"quay lai", "/quaylai", "/back", "lai", "tro lai", "quaylai"}
 RECENT_MESSAGES = 32  # message ids kept per chat to recognise a repeated update
@@ -49,6 +65,10 @@ COMMANDS = {
     "/khongphatsinh": "nil",
     "/duyet": "review",
     "/chotso": "closing",
+    "/vanban": "dir",
+    "/thongbao": "notice",
+    "/ketqua": "dir_result",
+    "/danhan": "ack",
 }
 
 
@@ -126,10 +146,12 @@ class Engine:
         text: str,
         choices: list[tuple[str, str]],
         state: dict[str, Any],
+        flow: str = "remind",
+        busy: str = T.REMIND_BUSY,
     ) -> list[Reply]:
-        """A message the bot starts (a reminder), rendered for one chat. A member at rest gets
-        it as their current question, so its buttons or numbers work; a member in the middle of
-        a report keeps that report and gets the text alone."""
+        """A message the bot starts (a reminder, a directive), rendered for one chat. A member at
+        rest gets it as their current question (of `flow`), so its buttons or numbers work; a
+        member in the middle of a report keeps that report and gets the text alone."""
         async with self._locks.setdefault(f"{channel}:{account}:{external_id}", asyncio.Lock()):
             async with in_transaction():
                 identity = await load_identity(channel, account, external_id)
@@ -139,8 +161,8 @@ class Engine:
                     Incoming(channel, external_id, account=account), identity, self.clock()
                 )
                 if turn.flow not in IDLE_FLOWS or not choices:
-                    return [Reply(text if not choices else f"{text}\n{T.REMIND_BUSY}")]
-                turn.goto("remind", "ask", dict(state))
+                    return [Reply(text if not choices else f"{text}\n{busy}")]
+                turn.goto(flow, "ask", dict(state))
                 turn.ask(Question(text, choices, free=False), nav=False)
                 await self._save(turn)
                 return turn.replies
@@ -196,6 +218,7 @@ class Engine:
         for evidence, method, not_now in (
             (inc.photo, "on_photo", T.PHOTO_NOT_NOW),
             (inc.location, "on_location", T.LOCATION_NOT_NOW),
+            (inc.document, "on_document", D.FILE_NOT_NOW),
         ):
             if evidence is not None:
                 handler = getattr(flow, method, None)
@@ -276,7 +299,7 @@ class Engine:
             if index is not None:
                 await self._on_value(turn, flow, q["c"][index][0])
                 return
-        if flow is remind:  # anything but an answer to the reminder is read at the menu
+        if flow in PROACTIVE_FLOWS:  # anything but an answer to it is read at the menu
             menu.show(turn)
             turn.replies.clear()
             await self._on_text(turn, menu, text)

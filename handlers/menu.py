@@ -7,9 +7,21 @@ from __future__ import annotations
 
 import re
 
-from handlers import exporting, mine, nil, oneline, report, review, supervise
+from handlers import (
+    ack,
+    directive_read,
+    directives,
+    exporting,
+    mine,
+    nil,
+    oneline,
+    report,
+    review,
+    supervise,
+)
 from handlers import review_texts as RT
 from handlers import texts as T
+from handlers import texts_directives as D
 from handlers.fields import Question
 from handlers.messages import Photo
 from handlers.parsing import ParseError, fold, is_int_text, match_choice, parse_date, words
@@ -28,7 +40,14 @@ def main_choices(turn: Turn) -> list[tuple[str, str]]:
         choices += [(f"k:{k.code}", k.name) for k in turn.catalog.menu_kinds]
         choices += [("repeat", T.MENU_REPEAT), ("nil", T.MENU_NIL), ("mine", T.MENU_MINE)]
     if turn.member.role != Role.REPORTER:
-        choices += [("review", RT.MENU_REVIEW), ("late", T.MENU_LATE), ("export", T.MENU_EXPORT)]
+        choices += [
+            ("review", RT.MENU_REVIEW),
+            ("late", T.MENU_LATE),
+            ("export", T.MENU_EXPORT),
+            ("dir", D.MENU_DIRECTIVES),
+        ]
+    else:
+        choices.append(("read", D.MENU_READ))
     choices.append(("help", T.MENU_HELP))
     return choices
 
@@ -88,6 +107,20 @@ async def on_value(turn: Turn, value: str, arg: str = "") -> None:
     elif value == "export":
         await exporting.export_command(turn, arg)
         show(turn)
+    elif value == "dir":  # /vanban: a reporter reads, a supervisor or admin manages
+        if turn.member.role == Role.REPORTER:
+            await directive_read.start(turn)
+        else:
+            await directives.start(turn)
+    elif value == "notice":
+        await directives.start_notice(turn)
+    elif value == "dir_result":
+        await directives.results_command(turn, arg)
+        show(turn)
+    elif value == "ack":
+        await ack.ack_latest(turn)
+    elif value == "read":
+        await directive_read.start(turn)
     elif value.startswith(HELP_PAGE):
         page = value[len(HELP_PAGE) :]
         show_help(turn, int(page) if is_int_text(page, 2) else 0)
@@ -103,6 +136,9 @@ async def on_text(turn: Turn, text: str) -> None:
     """What is typed at rest: a one-line report, "như lần trước", "báo cáo", a menu entry."""
     folded = fold(text).strip(" .!?")
     said = " ".join(words(text))
+    if ack.is_ack_words(text):
+        await ack.ack_latest(turn)
+        return
     if turn.unit.reports:
         m = REPEAT_RE.match(folded)
         if m:

@@ -17,6 +17,15 @@ class Photo:
 
 
 @dataclass(frozen=True)
+class Document:
+    """A file (PDF, DOCX) already downloaded by the adapter, with the name the sender gave it."""
+
+    content: bytes
+    name: str
+    mime: str = ""
+
+
+@dataclass(frozen=True)
 class Location:
     latitude: float
     longitude: float
@@ -31,6 +40,7 @@ class Incoming:
     choice: str | None = None  # payload of a pressed button
     photo: Photo | None = None
     location: Location | None = None
+    document: Document | None = None
     contact_phone: str | None = None  # a phone number the user shared as their own
     unsupported: str | None = None  # sticker, voice, ... : what it was
     message_id: str | None = None  # for deduplication

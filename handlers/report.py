@@ -10,6 +10,7 @@ menu → kind → field → field → … (only what is missing) ──► summa
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import Callable
 from datetime import date
@@ -21,11 +22,13 @@ from handlers import review_texts as RT
 from handlers import texts as T
 from handlers.audit import record
 from handlers.catalog import KindInfo
+from handlers.directive_actions import tie_report
 from handlers.fields import Question
 from handlers.media import store_photo
 from handlers.messages import Location, Photo
 from handlers.turn import Turn
 from models import Activity, NilReport
+from models.directives import directive_topic_codes
 from models.periods import is_locked, period_for
 from models.queries import recent_activity, recent_topics
 
@@ -70,7 +73,11 @@ async def start(
             # The questions this report will ask, for "câu 2/4": what was not said already.
             "plan": [f["key"] for f in steps(kind) if f["key"] not in values],
             "token": uuid.uuid4().hex,
-            "ft": await recent_topics(turn.unit.id),
+            # Shown first when topics are asked: the running directives' own, then the unit's.
+            "ft": [
+                *await directive_topic_codes(turn.unit, turn.today),
+                *await recent_topics(turn.unit.id),
+            ],
         },
     )
     for note in notes or []:
@@ -387,6 +394,8 @@ async def _summary_text(turn: Turn, text: str) -> None:
         turn.say(T.SUMMARY_NOT_UNDERSTOOD)
         _summary_again(turn, "")
         return
+    # "ghi chú: …" at the summary: the words after the label are the note.
+    text = re.sub(r"^\s*(?:ghi ch[uú]|gc)\s*[:\-]\s*", "", text, flags=re.IGNORECASE) or text
     outcome = F.answer_text(note, text, None, turn.fctx)
     if not outcome.done:
         turn.say(outcome.message)
@@ -513,6 +522,7 @@ async def save(turn: Turn) -> None:
             draft_token=token,
         )
         await record(turn.member.id, "activity", activity.id, "create", None, values)
+        await tie_report(activity.id, turn.unit, activity_date, kind.fields, values)
         await reviewing.submitted(
             activity, turn.member.id, turn.now, await _flags(turn, activity.id)
         )
@@ -545,6 +555,7 @@ async def _save_edit(
         updated_at=turn.now,
     )
     await record(turn.member.id, "activity", activity_id, "edit", before.data, values)
+    await tie_report(activity_id, turn.unit, activity_date, kind.fields, values)
     flags = await _flags(turn, activity_id)
     was_returned = await reviewing.resubmitted(
         activity_id, version + 1, turn.member.id, turn.now, flags

@@ -245,7 +245,7 @@ TG_COMMANDS = {
     "chuabaocao": "Đơn vị chưa báo cáo (cán bộ theo dõi)",
     "duyet": "Duyệt báo cáo (cán bộ theo dõi)",
     "chotso": "Chốt số liệu của xã (cán bộ theo dõi)",
-    "xuatbaocao": "Xuất báo cáo Excel, ví dụ /xuatbaocao 11/2026",
+    "xuatbaocao": "Xuất báo cáo Excel và Word, ví dụ /xuatbaocao 11/2026 hoặc quý 4/2026",
     "huongdan": "Hướng dẫn",
     "huy": "Hủy việc đang làm",
 }
@@ -253,15 +253,18 @@ TG_COMMANDS = {
 # -- Excel export (/xuatbaocao) --------------------------------------------------------------
 EXPORT_STARTED = "Đang tạo báo cáo…"
 EXPORT_BAD_MONTH = (
-    "Chưa hiểu tháng “{text}”. Hãy gõ tháng và năm sau lệnh, ví dụ: /xuatbaocao 11/2026"
+    "Chưa hiểu kỳ “{text}”. Hãy gõ sau lệnh một tháng, quý, 6 tháng hoặc năm, ví dụ: "
+    "/xuatbaocao 11/2026, /xuatbaocao quý 4/2026, /xuatbaocao 6 tháng 2/2026, /xuatbaocao năm 2026"
 )
 EXPORT_FUTURE_MONTH = (
     "Tháng {month} chưa tới nên chưa có gì để xuất. Hãy chọn tháng này hoặc tháng trước."
 )
+EXPORT_FUTURE_SPAN = "{label} chưa tới nên chưa có gì để xuất."
 EXPORT_READY = (
     "Báo cáo {period} của {unit}: {units} đơn vị, {activities} hoạt động, "
     "{missing} đơn vị chưa báo cáo."
 )
+EXPORT_DOCX_READY = "Dự thảo báo cáo (Word) kèm theo: sửa phần phương hướng rồi trình ký."
 EXPORT_FAILED = "Chưa tạo được báo cáo. Hãy thử lại sau ít phút."
 
 # -- reminders -------------------------------------------------------------------------------

@@ -1,5 +1,12 @@
 """Tortoise models, migrations and the queries that need SQL thinking. Imports nothing of ours."""
 
+from models.directives import (
+    ActivityDirective,
+    Directive,
+    DirectiveAck,
+    DirectiveTopic,
+    Notice,
+)
 from models.entities import (
     Activity,
     ActivityKind,
@@ -24,14 +31,19 @@ from models.entities import (
 
 __all__ = [
     "Activity",
+    "ActivityDirective",
     "ActivityKind",
     "AuditEntry",
     "ChannelCounter",
+    "Directive",
+    "DirectiveAck",
+    "DirectiveTopic",
     "Identity",
     "InviteCode",
     "Media",
     "Member",
     "NilReport",
+    "Notice",
     "OAToken",
     "Outbox",
     "OutboxStatus",

@@ -13,7 +13,7 @@ from typing import Any
 
 from tortoise import connections
 
-from models.entities import OutboxStatus, Role, Unit
+from models.entities import Media, OutboxStatus, Role, Unit
 from models.queries import _dt, _sql, subtree_prefix
 
 # Units per activity query: a bounded IN list, a bounded page in memory, and on SQLite the shared
@@ -189,3 +189,42 @@ async def activity_rows(
     finally:
         if pending is not None:
             pending.cancel()
+
+
+def _count(value: Any) -> int:
+    # A hand-edited or legacy row may hold anything; only whole numbers count.
+    return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else 0
+
+
+def form_quantities(
+    data: dict[str, Any], form_key: str = "form", quantity_key: str | None = "quantity"
+) -> dict[str, int]:
+    """How many of each form one activity counts: {"Băng rôn": 3, "Khẩu hiệu": 2}.
+
+    Reads both shapes a report may hold under the kind's form field: a dict of form label to
+    quantity (several forms in one report), or a single chosen label with the quantity in its
+    own field (`quantity_key`; None or absent: the activity counts once, as a meeting does)."""
+    value = data.get(form_key)
+    if isinstance(value, dict):
+        out: dict[str, int] = {}
+        for label, n in value.items():
+            if isinstance(label, str) and _count(n):
+                out[label] = out.get(label, 0) + _count(n)
+        return out
+    if isinstance(value, str) and value:
+        if quantity_key is None or quantity_key not in data:
+            return {value: 1}
+        n = _count(data.get(quantity_key))
+        return {value: n} if n else {}
+    return {}
+
+
+async def media_paths(hashes: Iterable[str]) -> dict[str, str]:
+    """Stored paths (relative to the media folder) of the given photos, by SHA-256."""
+    wanted = sorted(set(hashes))
+    out: dict[str, str] = {}
+    for i in range(0, len(wanted), UNITS_PER_PAGE):
+        page = wanted[i : i + UNITS_PER_PAGE]
+        for m in await Media.filter(sha256__in=page).values("sha256", "path"):
+            out[m["sha256"]] = m["path"]
+    return out

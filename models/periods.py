@@ -84,3 +84,50 @@ def focus_bounds(today: date, rules: ReportRules) -> PeriodBounds:
     """The period that matters now (for /chuabaocao, /xuatbaocao, digests): the oldest one
     still open for reports."""
     return open_bounds(today, rules)[0]
+
+
+@dataclass(frozen=True)
+class Span:
+    """A stretch of whole months a review covers: a quarter, a half-year or a year."""
+
+    start: date
+    end: date
+
+    @property
+    def months(self) -> int:
+        return (self.end.year - self.start.year) * 12 + self.end.month - self.start.month + 1
+
+    def before(self) -> Span:
+        """The span of the same length just before (the previous quarter, half or year)."""
+        start = _add_months(self.start, -self.months)
+        return Span(start, self.start - timedelta(days=1))
+
+    def year_before(self) -> Span:
+        return Span(_add_months(self.start, -12), _add_months(self.end, -11) - timedelta(days=1))
+
+
+def quarter_span(quarter: int, year: int) -> Span:
+    start = date(year, 3 * quarter - 2, 1)
+    return Span(start, _add_months(start, 3) - timedelta(days=1))
+
+
+def half_span(half: int, year: int) -> Span:
+    start = date(year, 6 * half - 5, 1)
+    return Span(start, _add_months(start, 6) - timedelta(days=1))
+
+
+def year_span(year: int) -> Span:
+    return Span(date(year, 1, 1), date(year, 12, 31))
+
+
+def periods_within(span: Span, rules: ReportRules) -> list[PeriodBounds]:
+    """The reporting periods that lie wholly inside `span` (the months of a quarter when periods
+    are monthly; none when a period is longer than the span)."""
+    out: list[PeriodBounds] = []
+    day = span.start
+    while day <= span.end:
+        b = bounds_for(day, rules)
+        if b.start >= span.start and b.end <= span.end:
+            out.append(b)
+        day = b.end + timedelta(days=1)
+    return out

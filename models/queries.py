@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
@@ -19,6 +19,7 @@ class Status(StrEnum):
     LATE = "late"
     MISSING = "missing"
     NIL = "nil"
+    NOT_DUE = "not_due"  # nothing yet, and the deadline has not passed (only when asked)
 
 
 @dataclass(frozen=True)
@@ -67,9 +68,13 @@ def subtree_prefix(root: Unit | None) -> str:
     return (root.path if root else "/") + "%"
 
 
-async def unit_statuses(period: Period, root: Unit | None = None) -> list[UnitStatus]:
+async def unit_statuses(
+    period: Period, root: Unit | None = None, today: date | None = None
+) -> list[UnitStatus]:
     """Every reporting unit under `root` (or everywhere) with its status for `period`: reported on
-    time, late, explicitly nil, or missing. An explicit nil report counts as reported."""
+    time, late, explicitly nil, or missing. An explicit nil report counts as reported; one made
+    after the deadline is late like any other report. Given `today` (Vietnam's date), a unit
+    with nothing yet is "not due" until the deadline has passed."""
     rows = await fetch(
         """
         SELECT u.id, u.code, u.name, u.parent_id, u.path, u.depth,
@@ -94,7 +99,9 @@ async def unit_statuses(period: Period, root: Unit | None = None) -> list[UnitSt
         if first is not None:
             status = Status.ON_TIME if first < deadline else Status.LATE
         elif nil_at is not None:
-            status = Status.NIL
+            status = Status.NIL if nil_at < deadline else Status.LATE
+        elif today is not None and today <= period.deadline:
+            status = Status.NOT_DUE
         else:
             status = Status.MISSING
         out.append(

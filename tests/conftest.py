@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from tortoise import Tortoise, connections
 
+from bot.config import Settings
 from bot.db import migrate, tortoise_config
 from bot.exporter import configure as configure_exports
 from factories import World, make_world
@@ -115,7 +116,7 @@ def clock() -> Clock:
 def export_writer() -> None:
     """The workbook writer the chat's /xuatbaocao uses, set as bot/cli does at start-up: for
     every test, so that none depends on another having set it."""
-    configure_exports("BAN TUYÊN GIÁO TỈNH ỦY", "Sơn Lâm")
+    configure_exports(Settings(_env_file=None))
 
 
 @pytest.fixture

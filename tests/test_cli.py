@@ -62,7 +62,7 @@ async def test_ctrl_c_ends_baocao_chat_at_once_without_a_traceback(
     _, err = proc.communicate(timeout=10)
     assert time.monotonic() - started < 5
     assert "Traceback" not in err, err
-    assert proc.returncode in (0, 130)
+    assert proc.returncode in (0, 130, -signal.SIGINT)  # -2: before Python took the signal
 
 
 async def test_the_photo_command_takes_images_only(

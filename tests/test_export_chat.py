@@ -9,7 +9,7 @@ from handlers.engine import Engine
 async def test_admin_asks_for_the_excel_in_the_chat(engine: Engine, world: World) -> None:
     admin = Chat(engine, world.admin.phone)
     await admin.send("/xuatbaocao 13/2026")
-    assert "Chưa hiểu tháng “13/2026”" in admin.text
+    assert "Chưa hiểu kỳ “13/2026”" in admin.text
     await admin.send("/start")
     await admin.press("Xuất báo cáo Excel")
     notice = admin.replies[0]

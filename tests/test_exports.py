@@ -40,7 +40,16 @@ from models import (
 from models.periods import VN_TZ, ReportRules, period_for, vn_today
 
 RULES = ReportRules(period_months=1, deadline_day=5, lock_days=10)  # as the fixtures use
-LETTERHEAD = Letterhead("BAN TUYÊN GIÁO TỈNH ỦY THỬ NGHIỆM", "Mường Thử")
+LETTERHEAD = Letterhead(
+    body="BAN TUYÊN GIÁO VÀ DÂN VẬN",
+    superior="TỈNH ỦY THỬ NGHIỆM",
+    symbol="BTGDVTU",
+    place="Mường Thử",
+    authority="K/T TRƯỞNG BAN",
+    title="PHÓ TRƯỞNG BAN",
+    signer="Nguyễn Văn Ký",
+    recipients=("Thường trực Tỉnh ủy (để báo cáo)", "Lưu VP"),
+)
 TODAY = date(2026, 11, 20)
 HYPERLINK = '=HYPERLINK("http://x","y")'
 PIN = {"lat": 22.356781, "lon": 103.823457}  # a place sent as a location pin
@@ -187,6 +196,7 @@ async def test_a_period_with_every_status_as_libreoffice_computes_it(
         "Phát thanh loa",
         "Cổ động trực quan",
         "Hội họp, sinh hoạt",
+        "Chủ đề, hình thức",
         "Chưa báo cáo",
         "Biểu đồ",
     }
@@ -211,13 +221,19 @@ async def test_a_period_with_every_status_as_libreoffice_computes_it(
     ]  # fmt: skip
     text = "\n".join(",".join(r) for r in sheets["Tổng hợp"])
     for words in (
-        "BAN TUYÊN GIÁO TỈNH ỦY THỬ NGHIỆM",
+        "TỈNH ỦY THỬ NGHIỆM",
+        "BAN TUYÊN GIÁO VÀ DÂN VẬN",
         "ĐẢNG CỘNG SẢN VIỆT NAM",
         "Mường Thử, ngày 20 tháng 11 năm 2026",
-        "BÁO CÁO KẾT QUẢ CÔNG TÁC TUYÊN TRUYỀN",
+        "Số      -BC/BTGDVTU",
+        "BÁO CÁO",
+        "Kết quả công tác tuyên truyền tháng 10/2026",
         "Kỳ báo cáo: tháng 10/2026 (hạn báo cáo 05/11/2026)",
-        "NGƯỜI LẬP BIỂU",
-        "TRƯỞNG BAN",
+        "K/T TRƯỞNG BAN",
+        "PHÓ TRƯỞNG BAN",
+        "Nguyễn Văn Ký",
+        "Nơi nhận:",
+        "- Thường trực Tỉnh ủy (để báo cáo)",
     ):
         assert words in text
 
@@ -227,7 +243,7 @@ async def test_a_period_with_every_status_as_libreoffice_computes_it(
     assert notes["Chi bộ bản Hai"][9] == AT_SUM
     assert notes["Chi bộ bản Hai"][8] == "-Đầu bản"
     assert notes["Chi bộ bản Một"][4] == "03/10/2026"
-    assert notes["Chi bộ bản Một"][-1] == "abababababab"
+    assert notes["Chi bộ bản Một"][-1] == "1"  # photos counted; the narrative shows them
     # A place sent as a pin reads as coordinates; a typed one as typed.
     places = [r[6] for r in sheets["Cổ động trực quan"][3:]]
     assert places == ["Vị trí 22.35678, 103.82346", "+ Ngã ba"]
@@ -235,13 +251,14 @@ async def test_a_period_with_every_status_as_libreoffice_computes_it(
     assert [r[5] for r in sheets["Cổ động trực quan"][3:]] == ["Băng rôn: 4", "Khẩu hiệu: 6"]
 
     missing = sheets["Chưa báo cáo"]
-    assert missing[3] == ["1", "Đảng ủy xã Nà Giả", "Chi bộ bản Bốn", "Hoàng Văn Bốn",
-                          "0900000105", "2"]  # fmt: skip
+    # No phone numbers on a sheet that leaves the board.
+    assert missing[3] == ["1", "Đảng ủy xã Nà Giả", "Chi bộ bản Bốn", "Hoàng Văn Bốn", "2"]
+    assert "0900000105" not in str(sheets)
     assert len(missing) == 4
     rates = {r[0]: r for r in sheets["Biểu đồ"][3:]}
-    assert rates["Đảng ủy xã Mường Thử"][1:] == ["1", "1", "0", "0", "2", "100%"]
-    assert rates["Đảng ủy xã Nà Giả"][1:] == ["0", "0", "1", "1", "2", "50%"]
-    assert rates["TỔNG CỘNG"][1:] == ["1", "1", "1", "1", "4", "75%"]
+    assert rates["Đảng ủy xã Mường Thử"][1:] == ["1", "1", "0", "0", "0", "2", "100%"]
+    assert rates["Đảng ủy xã Nà Giả"][1:] == ["0", "0", "1", "1", "0", "2", "50%"]
+    assert rates["TỔNG CỘNG"][1:] == ["1", "1", "1", "1", "0", "4", "75%"]
 
 
 async def test_the_summary_is_an_official_printable_sheet(
@@ -252,9 +269,16 @@ async def test_the_summary_is_an_official_printable_sheet(
     wb = load_workbook(result.path)
     assert wb.sheetnames[0] == "Tổng hợp" and wb.sheetnames[-2:] == ["Chưa báo cáo", "Biểu đồ"]
     ws = wb["Tổng hợp"]
-    assert ws["A1"].value == "BAN TUYÊN GIÁO TỈNH ỦY THỬ NGHIỆM"
+    assert ws["A1"].value == "TỈNH ỦY THỬ NGHIỆM" and not ws["A1"].font.bold
+    assert ws["A2"].value == "BAN TUYÊN GIÁO VÀ DÂN VẬN" and ws["A2"].font.bold
+    assert ws["A3"].value == "*" and ws["A4"].value == "Số      -BC/BTGDVTU"
     assert ws["H1"].value == "ĐẢNG CỘNG SẢN VIỆT NAM" and ws["H1"].font.underline == "single"
+    assert ws["H2"].value == "Mường Thử, ngày 20 tháng 11 năm 2026" and ws["H2"].font.italic
     assert "A1:B1" in ws.merged_cells and "H1:L1" in ws.merged_cells
+    assert (ws["A5"].value, ws["A6"].value) == (
+        "BÁO CÁO",
+        "Kết quả công tác tuyên truyền tháng 10/2026",
+    )
     assert ws["C8"].value == "Phát thanh loa" and "C8:D8" in ws.merged_cells
     assert [c.value for c in ws[SUMMARY_HEAD]] == [
         "STT", "Đơn vị", "Số buổi phát", "Thời lượng (phút)", "Khẩu hiệu", "Băng rôn", "Panô",
@@ -270,12 +294,14 @@ async def test_the_summary_is_an_official_printable_sheet(
     assert ws.auto_filter.ref == "A9:L15"
     assert ws.print_title_rows == "$8:$9"
     assert ws.page_setup.orientation == "landscape" and ws.page_setup.paperSize == 9
-    assert ws.page_setup.fitToWidth == 1 and ws.page_setup.fitToHeight == 0
-    assert ws.sheet_properties.pageSetUpPr.fitToPage
     for name in wb.sheetnames:
-        assert wb[name].page_setup.orientation == "landscape", name
-        assert wb[name].freeze_panes, name
-    assert wb["Chưa báo cáo"]["F3"].value == "Số lần đã nhắc"
+        sheet = wb[name]
+        assert sheet.page_setup.orientation == "landscape", name
+        assert sheet.freeze_panes, name
+        # Set, not fitted: 11-point text prints at 9 points or more.
+        assert int(sheet.page_setup.scale) >= 82, name
+        assert not sheet.print_options.gridLines, name
+    assert wb["Chưa báo cáo"]["E3"].value == "Số lần đã nhắc"
     with zipfile.ZipFile(result.path) as z:
         assert any(n.startswith("xl/charts/chart") for n in z.namelist())
 
@@ -290,13 +316,14 @@ async def test_each_kind_sheet_shows_every_field_and_its_history(
     assert [c.value for c in ws[3]] == [
         "STT", "Mã báo cáo", "Đơn vị cấp trên", "Đơn vị", "Ngày họp", "Hình thức",
         "Số người dự", "Thời lượng (phút)", "Chủ đề", "Người báo cáo", "Nhận lúc", "Sửa lúc",
-        "Lần sửa", "Ảnh (mã tệp)",
+        "Lần sửa", "Số ảnh",
     ]  # fmt: skip
     assert rows(ws)[3] == [
         1, edited.receipt, "Đảng ủy xã Mường Thử", "Chi bộ bản Hai", datetime(2026, 10, 25),
         "Họp thôn/bản", 30, 60, "Nghị quyết Đại hội XIII của Đảng", "Tòng Thị Giả",
-        datetime(2026, 11, 7, 9), datetime(2026, 11, 8, 14), 2, None,
+        datetime(2026, 11, 7, 9), datetime(2026, 11, 8, 14), 2, 0,
     ]  # fmt: skip
+    assert ws["A4"].font.name == "Times New Roman" and ws["G4"].border.left.style == "thin"
     assert ws["K4"].number_format == "dd/mm/yyyy hh:mm"
     assert ws.auto_filter.ref == "A3:N4"
 
@@ -326,7 +353,7 @@ async def test_an_empty_period_lists_every_unit_as_not_reported(
         "Chi bộ bản Hai",
         "Chi bộ bản Ba",
     ]
-    assert rows(wb["Phát thanh loa"])[3:] == []
+    assert rows(wb["Phát thanh loa"])[3][0] == "Không có báo cáo"
 
 
 async def test_a_commune_gets_only_its_own_cells(db: str, world: World, tmp_path: Path) -> None:
@@ -337,7 +364,7 @@ async def test_a_commune_gets_only_its_own_cells(db: str, world: World, tmp_path
     summary = wb["Tổng hợp"]
     names = [r[1] for r in rows(summary)[SUMMARY_HEAD:]]
     assert names[:4] == ["Đảng ủy xã Mường Thử", "Chi bộ bản Một", "Chi bộ bản Hai", "TỔNG CỘNG"]
-    assert summary["A6"].value == "Đơn vị: Đảng ủy xã Mường Thử"
+    assert summary["A7"].value.endswith("Đơn vị: Đảng ủy xã Mường Thử")
     assert rows(wb["Chưa báo cáo"])[3][0] == "Tất cả đơn vị đã báo cáo."
 
     only_three = await export(tmp_path, period, root=world.cells[2])
@@ -358,10 +385,12 @@ async def test_a_date_range_sums_by_activity_date_without_statuses(
         "Phát thanh loa",
         "Cổ động trực quan",
         "Hội họp, sinh hoạt",
+        "Chủ đề, hình thức",
     ]
     summary = wb["Tổng hợp"]
-    assert summary["A5"].value == (
-        "Thời gian: 25/09/2026 - 15/10/2026 (cộng theo ngày diễn ra hoạt động)"
+    assert summary["A7"].value == (
+        "Thời gian: 25/09/2026 - 15/10/2026 (cộng theo ngày diễn ra hoạt động). "
+        "Đơn vị: tất cả các đơn vị"
     )
     assert row_named(summary, "Chi bộ bản Một")[2:] == [53, 590, 0, 4, 0, 0, 0, 0]
     assert summary.max_column == 10
@@ -403,14 +432,21 @@ async def test_a_supervisor_gets_the_workbook_of_their_commune(
     await export_command(turn, "10/2026")
     assert [r.text for r in turn.replies] == ["Đang tạo báo cáo…"] and not turn.notes
     assert turn.replies[0].then is not None
-    [done] = await turn.replies[0].then()
+    done, draft = await turn.replies[0].then()
     assert done.text == (
         "Báo cáo tháng 10/2026 của Đảng ủy xã Mường Thử: 2 đơn vị, 5 hoạt động, "
         "0 đơn vị chưa báo cáo."
     )
     assert done.file is not None and done.file.parent == tmp_path / "media" / "exports"
     summary = load_workbook(done.file)["Tổng hợp"]
-    assert summary["A6"].value == "Đơn vị: Đảng ủy xã Mường Thử"
+    assert summary["A7"].value.endswith("Đơn vị: Đảng ủy xã Mường Thử")
+    # The commune signs its own: its party committee's heading, not the province board's.
+    assert (summary["A1"].value, summary["A2"].value) == (
+        "ĐẢNG BỘ TỈNH THỬ NGHIỆM",
+        "ĐẢNG ỦY XÃ MƯỜNG THỬ",
+    )
+    assert draft.text.startswith("Dự thảo báo cáo (Word)")
+    assert draft.file is not None and draft.file.suffix == ".docx" and draft.file.exists()
 
 
 async def test_without_a_month_the_admin_gets_the_period_that_matters_now(
@@ -418,20 +454,20 @@ async def test_without_a_month_the_admin_gets_the_period_that_matters_now(
 ) -> None:
     turn = await turn_of(world.admin, vn(date(2026, 11, 10)), tmp_path / "media")
     await export_command(turn, "")  # 10/11: October is still open for late reports
-    [done] = await turn.replies[0].then()  # type: ignore[misc]
+    done, _ = await turn.replies[0].then()  # type: ignore[misc]
     assert done.text.startswith("Báo cáo tháng 10/2026 của Tỉnh ủy Thử Nghiệm: 3 đơn vị")
 
     turn = await turn_of(world.admin, vn(date(2026, 11, 20)), tmp_path / "media")
     await export_command(turn, "")  # 20/11: October locked on 15/11, November is the one
-    [done] = await turn.replies[0].then()  # type: ignore[misc]
+    done, _ = await turn.replies[0].then()  # type: ignore[misc]
     assert done.text.startswith("Báo cáo tháng 11/2026 của Tỉnh ủy Thử Nghiệm: 3 đơn vị")
 
 
 @pytest.mark.parametrize(
     ("arg", "said"),
     [
-        ("13/2026", "Chưa hiểu tháng “13/2026”"),
-        ("hôm qua", "Chưa hiểu tháng “hôm qua”"),
+        ("13/2026", "Chưa hiểu kỳ “13/2026”"),
+        ("hôm qua", "Chưa hiểu kỳ “hôm qua”"),
         ("12/2026", "Tháng 12/2026 chưa tới"),
     ],
 )

@@ -55,9 +55,19 @@ async def test_statuses_on_time_late_nil_missing(db: str, world: World) -> None:
     assert statuses["C2"].status == Status.LATE
     assert statuses["C3"].status == Status.MISSING
     assert set(statuses) == {"C1", "C2", "C3"}  # the province and communes do not report
-    await NilReport.create(unit=world.cells[2], period=period, reporter=world.reporter)
+    # Before the deadline nothing yet is "not due", when the day is given.
+    early = {s.code: s.status for s in await unit_statuses(period, today=date(2026, 11, 5))}
+    assert early["C3"] == Status.NOT_DUE
+    assert {s.code: s.status for s in await unit_statuses(period, today=date(2026, 11, 6))}[
+        "C3"
+    ] == Status.MISSING
+    nil = await NilReport.create(unit=world.cells[2], period=period, reporter=world.reporter)
+    await NilReport.filter(id=nil.id).update(created_at=datetime(2026, 11, 5, 16, 0, tzinfo=UTC))
     statuses = {s.code: s for s in await unit_statuses(period)}
     assert statuses["C3"].status == Status.NIL
+    # A nil report after the deadline is late like any other.
+    await NilReport.filter(id=nil.id).update(created_at=datetime(2026, 11, 5, 17, 1, tzinfo=UTC))
+    assert {s.code: s.status for s in await unit_statuses(period)}["C3"] == Status.LATE
     # A deleted report does not count.
     await Activity.filter(id=late.id).update(deleted_at=datetime(2026, 11, 6, tzinfo=UTC))
     assert {s.code: s.status for s in await unit_statuses(period)}["C2"] == Status.MISSING

@@ -131,7 +131,7 @@ async def test_reported_sent_back_fixed_approved_closed_and_exported(
     sheet = load_workbook(result.path, read_only=True)["Tổng hợp"]
     rows = {r[1]: r for r in sheet.iter_rows(values_only=True) if len(r) > 1 and r[1]}
     assert rows["Chi bộ bản Một"][-2] == "đúng hạn, đã duyệt"
-    assert rows["Chi bộ bản Hai"][-2] == "chưa báo cáo"
+    assert rows["Chi bộ bản Hai"][-2] == "chưa đến hạn"  # 20/11: before the deadline
     assert rows["Đảng ủy xã Mường Thử"][-1] == "Đã chốt số liệu"
     assert rows["Đảng ủy xã Nà Giả"][-1] is None
 

@@ -187,6 +187,14 @@ async def test_a_note_with_a_navigation_word_inside_is_a_note(
     assert activity.data["note"] == note
 
 
+async def test_a_note_labelled_ghi_chu_keeps_only_the_note(engine: Engine, world: World) -> None:
+    chat = Chat(engine, world.reporter.phone)
+    await chat.send("pt hom nay 2 buoi 30 phut nghi quyet 21 Loa bản Một")
+    await chat.send("Ghi chú: phát ở thôn Chuyên")
+    activity = await saved(chat)
+    assert activity.data["note"] == "phát ở thôn Chuyên"
+
+
 @pytest.mark.parametrize("place", ["Bản Thủy Nguyên", "huyện cũ", "Quay lại nhà văn hóa"])
 async def test_a_place_with_a_navigation_word_inside_is_a_place(
     engine: Engine, world: World, place: str

@@ -423,12 +423,15 @@ async def test_other_kinds_of_message(tg: Harness, world: World) -> None:
     await tg.say(user, "/start")
     assert "nhãn dán" in _text(await tg.send(user, user.sticker()))
     assert "tin nhắn thoại" in _text(await tg.send(user, user.voice()))
-    assert "tệp này" in _text(await tg.send(user, user.document(b"%PDF", "application/pdf")))
+    assert "tệp này" in _text(await tg.send(user, user.document(b"PK", "application/zip", "a.zip")))
     assert T.LOCATION_NOT_NOW in _text(await tg.send(user, user.location(21.0, 105.8)))
     huge = user.document(PNG, "image/png")
     huge["message"]["document"]["file_size"] = 25 * 1024 * 1024
     assert T.TG_FILE_TOO_BIG in _text(await tg.send(user, huge))
     assert not tg.server.called("getFile")
+    # A PDF is fetched (an issuer sends a directive's file), and answered where none is asked.
+    pdf = user.document(b"%PDF-1.4", "application/pdf", "huong-dan.pdf")
+    assert "Bước này chưa cần tệp" in _text(await tg.send(user, pdf))
 
 
 async def test_supervisor_asks_which_units_have_not_reported(tg: Harness, world: World) -> None:

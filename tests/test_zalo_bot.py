@@ -147,7 +147,7 @@ async def test_a_stranger_registers_by_sending_the_invite_code(zb: Harness, worl
     assert "Chào Tòng Thị Giả!" in welcome
     # The menu is a numbered list with how to answer: Zalo bots have no buttons.
     assert "\n1. Phát thanh loa\n2. Cổ động trực quan\n" in welcome
-    assert "Trả lời số 1–7 hoặc tên mục." in welcome
+    assert "Trả lời số 1–8 hoặc tên mục." in welcome
     assert all(c.bot_id == "1001" for c in calls)
     ident = await identity(user)
     assert ident.member_id == world.other_reporter.id and ident.display_name == "Giả"

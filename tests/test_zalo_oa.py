@@ -351,6 +351,24 @@ async def test_buttons_zalo_refuses_become_a_numbered_list(oa: Harness, world: W
     assert oa.server.refused[-1] == (user.id, -201)
 
 
+async def test_the_narrative_report_arrives_as_a_word_file(oa: Harness, world: World) -> None:
+    """Zalo OA takes PDF and Word files up to 5 MB: the .docx is uploaded and sent as a file;
+    the workbook (not a type the OA takes) goes as a link in the text."""
+    await link_identity(world.admin, "zalo_oa", USER, account=OA_ID)
+    admin = FakeOAUser(oa.server, USER)
+    sent = await oa.send(admin, admin.text("/xuatbaocao 10/2026"))
+    assert sent[0].text == T.EXPORT_STARTED
+    [(name, content)] = oa.server.uploads.values()
+    assert name.endswith(".docx") and content.startswith(b"PK")  # a Word (zip) file
+    texts = [s.text for s in sent]
+    assert any(t.startswith("Báo cáo tháng 10/2026 của Tỉnh ủy Thử Nghiệm") for t in texts)
+    assert T.EXPORT_DOCX_READY in texts
+    files = [s for s in sent if (s.message.get("attachment") or {}).get("type") == "file"]
+    assert len(files) == 1
+    assert files[0].message["attachment"]["payload"]["token"] in oa.server.uploads
+    assert sent.index(files[0]) == texts.index(T.EXPORT_DOCX_READY) + 1
+
+
 def test_render_long_labels_many_choices_and_nav() -> None:
     options = [Choice(f"Lựa chọn {i} " + "dài " * 40, f"3:{i}") for i in range(3)]
     nav = [Choice(T.BACK, "3:3", nav=True), Choice(T.CANCEL, "3:4", nav=True)]

@@ -7,6 +7,7 @@ stays saved."""
 from __future__ import annotations
 
 import asyncio
+import mimetypes
 import sys
 import threading
 from collections.abc import AsyncIterator, Iterable
@@ -17,10 +18,10 @@ from bot.channels import Delivery, DeliveryStatus
 from bot.channels.zalo_common import sniff_image
 from handlers import texts as T
 from handlers.engine import Engine
-from handlers.messages import Incoming, Photo, Reply
+from handlers.messages import Document, Incoming, Photo, Reply
 
 CHANNEL = "console"
-PHOTO_PREFIXES = ("/anh ", "/photo ")
+PHOTO_PREFIXES = ("/anh ", "/photo ", "/tep ")
 MAX_PHOTO_BYTES = 20 * 1024 * 1024
 
 
@@ -71,6 +72,9 @@ def to_incoming(line: str, external_id: str) -> Incoming | str:
             if path.stat().st_size > MAX_PHOTO_BYTES:
                 return T.CONSOLE_NOT_IMAGE.format(name=path.name[:60])
             content = path.read_bytes()
+            if path.suffix.lower() in (".pdf", ".docx"):  # a directive's file
+                mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+                return Incoming(CHANNEL, external_id, document=Document(content, path.name, mime))
             mime = sniff_image(content)
             if mime is None:
                 return T.CONSOLE_NOT_IMAGE.format(name=path.name[:60])

@@ -47,13 +47,15 @@ from bot.channels.telegram_render import (
 )
 from bot.channels.telegram_send import Pacer, Sleep
 from handlers import texts as T
+from handlers.directive_input import DOCX, PDF
 from handlers.engine import Engine
-from handlers.messages import Incoming, Location, Photo, Reply
+from handlers.messages import Document, Incoming, Location, Photo, Reply
 from models import Identity
 
 log = logging.getLogger(__name__)
 
 MAX_DOWNLOAD = 20 * 1024 * 1024  # getFile serves at most 20 MB
+DOCUMENT_MIMES = {PDF, DOCX}  # a directive's file, sent by its issuer
 SEEN_UPDATES = 10_000
 SENT = Delivery(DeliveryStatus.SENT)
 
@@ -254,6 +256,9 @@ class TelegramChannel:
             mime = msg.document.mime_type or ""
             if mime.startswith("image/"):
                 return await self._photo(base, msg.document, mime, as_file=True)
+            name = msg.document.file_name or ""
+            if mime in DOCUMENT_MIMES or name.lower().endswith((".pdf", ".docx")):
+                return await self._photo(base, msg.document, mime, as_file=True, name=name)
             return Incoming(**base, unsupported="file")
         return Incoming(**base, unsupported="other")
 
@@ -268,8 +273,15 @@ class TelegramChannel:
         return text
 
     async def _photo(
-        self, base: dict[str, Any], media: PhotoSize | Any, mime: str, *, as_file: bool
+        self,
+        base: dict[str, Any],
+        media: PhotoSize | Any,
+        mime: str,
+        *,
+        as_file: bool,
+        name: str | None = None,
     ) -> Incoming | str:
+        """An image (or, given its `name`, a PDF or DOCX document) downloaded for the engine."""
         if not await self._registered(int(base["external_id"])):
             # Nothing a stranger sends is fetched or kept; the engine explains how to join.
             return Incoming(**base, unsupported="other")
@@ -288,6 +300,8 @@ class TelegramChannel:
             return T.TG_DOWNLOAD_FAILED
         if len(content) > MAX_DOWNLOAD:
             return T.TG_FILE_TOO_BIG
+        if name is not None:
+            return Incoming(**base, document=Document(bytes(content), name, mime))
         return Incoming(**base, photo=Photo(bytes(content), mime, as_file))
 
     async def _registered(self, user_id: int) -> bool:

@@ -22,10 +22,12 @@ import random
 import time
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable
-from datetime import datetime
+from dataclasses import replace
+from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any
 
-from aiohttp import ClientError, ClientSession, ClientTimeout, web
+from aiohttp import ClientError, ClientSession, ClientTimeout, FormData, web
 from tortoise.exceptions import IntegrityError
 from tortoise.expressions import Q
 
@@ -68,6 +70,10 @@ CHANNEL = "zalo_oa"
 WEBHOOK_PATH = "/zalo/oa/webhook"
 SIGNATURE_HEADER = "X-ZEvent-Signature"
 SEND_PATH = "/v3.0/oa/message/cs"
+UPLOAD_PATH = "/v2.0/oa/upload/file"
+UPLOAD_TYPES = (".pdf", ".doc", ".docx")  # other files (an .xlsx export) go as a link
+UPLOAD_MAX = 5 * 1024 * 1024
+UPLOAD_KEEP = timedelta(days=6)  # Zalo keeps an uploaded file's token 7 days
 SEEN_MESSAGES = 10_000
 SENT = Delivery(DeliveryStatus.SENT)
 
@@ -104,6 +110,9 @@ class ZaloOAChannel:
         self._follow_ups = FollowUps()
         self._seen: OrderedDict[str, None] = OrderedDict()
         self._accepting = False
+        # One upload per file for all its recipients (Zalo allows about 5,000 a month).
+        self._uploads: dict[Path, tuple[str, datetime]] = {}
+        self._upload_lock = asyncio.Lock()
 
     # -- life cycle ------------------------------------------------------------------------------
 
@@ -321,6 +330,62 @@ class ZaloOAChannel:
         await self._answer(user_id, replies)
 
     async def _send_reply(self, user_id: str, reply: Reply) -> Delivery:
+        """The reply's messages; a PDF or DOCX it carries as a file message after them (a link
+        when the upload is refused)."""
+        token = await self._file_token(reply.file) if reply.file is not None else None
+        if token is not None:
+            reply = replace(reply, file=None)
+        delivery = await self._send_messages(user_id, reply)
+        if token is not None and delivery.status == DeliveryStatus.SENT:
+            message = {"attachment": {"type": "file", "payload": {"token": token}}}
+            delivery = await self._send(user_id, message)
+        return delivery
+
+    async def _file_token(self, path: Path) -> str | None:
+        if path.suffix.lower() not in UPLOAD_TYPES:
+            return None
+        async with self._upload_lock:
+            now = self.engine.clock()
+            kept = self._uploads.get(path)
+            if kept is not None and kept[1] > now:
+                return kept[0]
+            token = await self._upload(path)
+            if token is not None:
+                self._uploads[path] = (token, now + UPLOAD_KEEP)
+            return token
+
+    async def _upload(self, path: Path) -> str | None:
+        assert self._session is not None and self.tokens is not None
+        try:
+            content = await asyncio.to_thread(path.read_bytes)
+        except OSError as e:
+            log.error("Zalo OA: cannot read %s: %s", path.name, e)
+            return None
+        if len(content) > UPLOAD_MAX:
+            return None
+        form = FormData()
+        form.add_field("file", content, filename=path.name, content_type="application/octet-stream")
+        try:
+            access = await self.tokens.access_token()
+            async with self._session.post(
+                self.config.api_url.rstrip("/") + UPLOAD_PATH,
+                data=form,
+                headers={"access_token": access},
+                timeout=ClientTimeout(total=self.config.request_timeout),
+            ) as r:
+                answer = await r.json(content_type=None)
+        except (OATokenError, ClientError, TimeoutError, ValueError) as e:
+            log.warning("Zalo OA: upload of %s failed: %s", path.name, type(e).__name__)
+            return None
+        token = (
+            ((answer or {}).get("data") or {}).get("token") if isinstance(answer, dict) else None
+        )
+        if not token or int(answer.get("error") or 0) != 0:
+            log.warning("Zalo OA: upload of %s refused: %s", path.name, answer)
+            return None
+        return str(token)
+
+    async def _send_messages(self, user_id: str, reply: Reply) -> Delivery:
         for message in render(reply, self.links, self.config.max_buttons):
             delivery = await self._send(user_id, message)
             refused = delivery.detail.partition(" ")[0] == str(BAD_PARAMETER)

@@ -65,6 +65,7 @@ class FakeZaloOA:
         self.max_buttons = 5  # more buttons than this: -201
         self.errors: deque[int] = deque()  # forced error codes for the next sends
         self.media: dict[str, bytes] = {}
+        self.uploads: dict[str, tuple[str, bytes]] = {}  # file token -> (name, content)
         self.webhook_url = ""
         self.webhook_statuses: list[int] = []
         self._msg_ids = itertools.count(1)
@@ -77,6 +78,7 @@ class FakeZaloOA:
         app.router.add_post("/v3.0/oa/message/cs", self._send)
         app.router.add_post("/v4/oa/access_token", self._token)
         app.router.add_get("/v2.0/oa/getoa", self._getoa)
+        app.router.add_post("/v2.0/oa/upload/file", self._upload)
         app.router.add_get("/media/{name}", self._media)
         self._runner, self.port = await serve_loopback(app)
         self._session = ClientSession()
@@ -140,6 +142,9 @@ class FakeZaloOA:
             error = -230
         elif user_id in self.paid_window and not self.paid_account:
             error = -320
+        elif self._file_token(message) is not None:
+            if self._file_token(message) not in self.uploads:
+                error = -201
         elif not 1 <= len(str(message.get("text") or "").encode("utf-16-le")) // 2 <= 2000:
             error = -201
         elif len(Sent(user_id, message, token).buttons) > self.max_buttons:
@@ -159,6 +164,37 @@ class FakeZaloOA:
             return web.json_response({"error": -216, "message": "Access token is invalid"})
         data = {"oa_id": OA_ID, "name": "Ban Tuyên giáo Sơn Lâm (thử)", "is_verified": True}
         return web.json_response({"error": 0, "message": "Success", "data": data})
+
+    @staticmethod
+    def _file_token(message: dict[str, Any]) -> str | None:
+        attachment = message.get("attachment") or {}
+        if attachment.get("type") != "file":
+            return None
+        return str((attachment.get("payload") or {}).get("token") or "")
+
+    def files_to(self, user_id: str) -> list[tuple[str, bytes]]:
+        """The files (name, content) a user received as file messages."""
+        return [
+            self.uploads[t]
+            for s in self.to(user_id)
+            if (t := self._file_token(s.message)) is not None and t in self.uploads
+        ]
+
+    async def _upload(self, request: web.Request) -> web.Response:
+        """PDF, DOC, DOCX up to 5 MB; a token for the file messages."""
+        if request.headers.get("access_token", "") not in self.access_tokens:
+            return web.json_response({"error": -216, "message": "Access token is invalid"})
+        form = await request.post()
+        upload = form.get("file")
+        if not isinstance(upload, web.FileField):
+            return web.json_response({"error": -201, "message": "file is missing"})
+        content = upload.file.read()
+        name = upload.filename or ""
+        if not name.lower().endswith((".pdf", ".doc", ".docx")) or len(content) > 5 * 1024 * 1024:
+            return web.json_response({"error": -201, "message": "file type or size"})
+        token = secrets.token_hex(8)
+        self.uploads[token] = (name, content)
+        return web.json_response({"error": 0, "message": "Success", "data": {"token": token}})
 
     async def _token(self, request: web.Request) -> web.Response:
         form = dict(await request.post())
