@@ -16,6 +16,7 @@ from bot.channels import Deliverer
 from bot.config import Settings
 from bot.exporter import clean_exports
 from bot.scheduler import build_scheduler
+from bot.sealing import Sealer
 from bot.sender import OutboxSender
 from bot.web import WebServer
 from handlers.directive_actions import deliver_running
@@ -62,7 +63,10 @@ def zalo_channels(settings: Settings, engine: Engine) -> list[Channel]:
     if settings.zalo_bot_tokens:
         channels.append(ZaloBotChannel(engine, ZaloBotConfig.from_settings(settings), links))
     if settings.zalo_oa_id:
-        channels.append(ZaloOAChannel(engine, ZaloOAConfig.from_settings(settings), links))
+        sealer = Sealer(settings.token_encryption_key)
+        channels.append(
+            ZaloOAChannel(engine, ZaloOAConfig.from_settings(settings), links, sealer=sealer)
+        )
     return channels
 
 
@@ -112,6 +116,10 @@ async def serve(settings: Settings, stop: asyncio.Event | None = None) -> None:
     if not channels:
         log.error("no channel can start; remove the tokens from .env to run the console demo")
         raise SystemExit(2)
+    for channel in channels:
+        inbox = getattr(channel, "inbox", None)
+        if inbox is not None:
+            inbox.lease = timedelta(seconds=settings.inbox_lease_seconds)
     web_server = WebServer(settings.web_host, settings.web_port)
     for channel in channels:
         web_server.add_routes(channel.name, channel.web_routes())

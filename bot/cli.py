@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import os
 import secrets
 import sys
 from collections.abc import Awaitable, Callable
@@ -17,6 +18,7 @@ from pydantic import ValidationError
 from bot.config import Settings, get_settings
 from bot.db import close_db, init_db, migrate
 from bot.exporter import configure as configure_exports
+from bot.logs import install_redaction
 from handlers.catalog import seed_catalog
 from handlers.engine import Engine, utcnow
 
@@ -593,6 +595,9 @@ def _directive_parsers(sub: Any) -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
+    # Everything this process creates (the SQLite file, photos, exports, their folders) is
+    # private to its user: 0600 files, 0700 folders.
+    os.umask(0o077)
     args = build_parser().parse_args(argv)
     try:
         settings = get_settings()
@@ -605,6 +610,12 @@ def main(argv: list[str] | None = None) -> None:
     logging.basicConfig(
         level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
+    install_redaction(settings)
+    if not settings.log_libraries_debug:
+        # At DEBUG the Telegram library logs its token-bearing URLs and whole updates (invite
+        # codes, phone numbers): the libraries stay at INFO unless asked for.
+        for name in ("telegram", "httpcore", "aiohttp", "asyncpg", "hpack"):
+            logging.getLogger(name).setLevel(max(logging.INFO, logging.root.level))
     logging.getLogger("tortoise").setLevel(logging.WARNING)
     logging.getLogger("aiosqlite").setLevel(logging.WARNING)
     logging.getLogger("apscheduler").setLevel(logging.WARNING)  # a line per job run otherwise

@@ -64,6 +64,8 @@ class Settings(BaseSettings):
     zalo_oa_api_url: str = "https://openapi.zalo.me"
     zalo_oauth_url: str = "https://oauth.zaloapp.com"
     zalo_oa_max_buttons: int = Field(5, ge=1, le=5, description="the OA API takes 1 to 5")
+    # Seals the OA tokens stored in the database (bot/sealing.py); empty: stored in the clear.
+    token_encryption_key: str = ""
     # Signed links for files sent to Zalo users
     download_link_secret: str = ""
     download_link_hours: int = Field(24, ge=1, le=24 * 30)
@@ -87,7 +89,12 @@ class Settings(BaseSettings):
     review_notify: str = Field("gathered", pattern="^(gathered|at_once)$")
     review_digest_hour: int = Field(16, ge=0, le=23)
 
+    # An update taken by a process that then died waits this long before another takes it.
+    inbox_lease_seconds: int = Field(30, ge=2, le=3600)
+
     log_level: str = "INFO"
+    # LOG_LEVEL=DEBUG covers our own modules; the chat libraries' DEBUG only with this set.
+    log_libraries_debug: bool = False
 
     @field_validator("period_months")
     @classmethod

@@ -37,8 +37,12 @@ def tortoise_config(database_url: str) -> dict[str, Any]:
 
 def _ensure_sqlite_dir(database_url: str) -> None:
     if database_url.startswith("sqlite://") and ":memory:" not in database_url:
-        path = database_url.removeprefix("sqlite://").split("?", 1)[0]
-        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        path = Path(database_url.removeprefix("sqlite://").split("?", 1)[0])
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        # A database made by an older version (0644): private from now on.
+        for file in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+            if file.is_file() and file.stat().st_mode & 0o077:
+                file.chmod(0o600)
 
 
 async def migrate(database_url: str) -> None:

@@ -114,9 +114,10 @@ class DownloadLinks:
         given = request.match_info["signature"]
         name = request.match_info["name"]
         # Every refusal looks the same, so that a probe learns nothing about which part failed.
-        if not expires.isdigit() or not hmac.compare_digest(
-            given.encode(), self._sign(expires, name).encode()
-        ):
+        # ASCII digits only ("²" is a digit to isdigit, not to int), and a sane length.
+        if not (
+            expires.isascii() and expires.isdigit() and len(expires) <= 12
+        ) or not hmac.compare_digest(given.encode(), self._sign(expires, name).encode()):
             return web.Response(status=403)
         if int(expires) < self.clock().timestamp():
             return web.Response(status=403)

@@ -28,11 +28,12 @@ from handlers import (
 from handlers import texts as T
 from handlers import texts_directives as D
 from handlers.catalog import CatalogCache
+from handlers.clean import clean_incoming
 from handlers.fields import Question
 from handlers.messages import Incoming, Reply
 from handlers.parsing import fold, is_int_text, match_choice
 from handlers.turn import BACK, CANCEL, Turn
-from models import Identity
+from models import Identity, inbox
 from models.periods import ReportRules, vn_today
 from models.queries import load_identity, save_state
 
@@ -94,6 +95,7 @@ class Engine:
     async def handle(self, inc: Incoming) -> list[Reply]:
         """Messages of one chat are handled in order; different chats in parallel. Across
         processes the identity row is locked for the transaction."""
+        inc = clean_incoming(inc)  # nothing unstorable goes further
         lock = self._locks.setdefault(inc.chat_key, asyncio.Lock())
         try:
             async with lock:
@@ -105,7 +107,10 @@ class Engine:
     async def _handle(self, inc: Incoming) -> list[Reply]:
         try:
             async with in_transaction():
-                return await self._turn(inc)
+                replies = await self._turn(inc)
+                if inc.inbox_id is not None:  # handled exactly when the turn commits
+                    await inbox.mark_done(inc.inbox_id, self.clock())
+                return replies
         except Exception:
             log.exception("turn failed for %s", inc.chat_key)
             return [Reply(T.TRY_AGAIN)]

@@ -45,6 +45,7 @@ class Incoming:
     unsupported: str | None = None  # sticker, voice, ... : what it was
     message_id: str | None = None  # for deduplication
     display_name: str = ""
+    inbox_id: int | None = None  # the inbox row it came from: marked done with the turn
 
     @property
     def chat_key(self) -> str:

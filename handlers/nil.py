@@ -10,6 +10,7 @@ from handlers.fields import Question
 from handlers.turn import Turn
 from models import Activity, NilReport
 from models.periods import bounds_for, is_locked, open_bounds, period_for
+from models.unit_periods import hold
 
 YES = "yes"
 
@@ -74,6 +75,9 @@ async def _save(turn: Turn) -> None:
     if is_locked(period, turn.today):
         turn.finish(T.LOCKED_PERIOD.format(period=label, locked=T.fmt_date(period.locks_on)))
         return
+    # Until this turn commits, no report of the unit and period can be saved (nor this nil
+    # report beside one saved meanwhile): the count below stays true.
+    await hold(turn.unit.id, period.id)
     n = await Activity.filter(unit_id=turn.unit.id, period_id=period.id, deleted_at=None).count()
     if n:
         turn.finish(T.NIL_HAS_REPORTS.format(unit=unit, n=n, period=label))

@@ -21,6 +21,7 @@ from typing import Any
 from handlers import texts as T
 from handlers.supervise import scope_unit
 from models import Member, Outbox, Period, Role, Snooze, Unit
+from models.outbox_write import NewOutbox, write_new
 from models.periods import (
     VN_TZ,
     ReportRules,
@@ -289,20 +290,12 @@ async def sweep(
         result.planned = fresh
         return result
     not_before = plan.not_before(now)
-    await Outbox.bulk_create(
-        [
-            Outbox(
-                key=p.key,
-                member_id=p.member_id,
-                category=p.category,
-                text=p.text,
-                payload=p.payload,
-                not_before=not_before,
-            )
-            for p in fresh
-        ],
-        ignore_conflicts=True,
+    # A second sweep at the same moment may write some of these keys first: count, and list,
+    # only the rows this sweep wrote.
+    written = await write_new(
+        [NewOutbox(p.key, p.member_id, p.category, p.text, p.payload, not_before) for p in fresh],
+        now,
     )
-    result.written = len(fresh)
-    result.planned = fresh
+    result.planned = [p for p in fresh if p.key in written]
+    result.written = len(result.planned)
     return result

@@ -24,6 +24,7 @@ from handlers.audit import record
 from handlers.catalog import KindInfo
 from handlers.directive_actions import tie_report
 from handlers.fields import Question
+from handlers.locks import edit_blocked
 from handlers.media import store_photo
 from handlers.messages import Location, Photo
 from handlers.turn import Turn
@@ -474,6 +475,8 @@ async def back(turn: Turn) -> None:
 
 
 async def save(turn: Turn) -> None:
+    if await edit_blocked(turn):  # the report's own period locked: nothing changes
+        return
     kind = _kind(turn)
     if kind is None:
         turn.finish(T.KIND_GONE)

@@ -361,3 +361,25 @@ class OAToken(Model):
 
     class Meta:
         table = "oa_tokens"
+
+
+# Every update a platform delivers, written here before it is acknowledged (the webhook's 200,
+# the poll's next offset): "received" then means "will be handled", across crashes and
+# processes. Rows of one chat are handled in id order, and a row is marked done in the
+# transaction of its turn. The key is the platform's id of the update, so a repeat is no row.
+class InboxEntry(Model):
+    id = fields.BigIntField(primary_key=True)
+    channel = fields.CharField(max_length=16)
+    account = fields.CharField(max_length=64, default="")
+    key = fields.CharField(max_length=128)
+    chat = fields.CharField(max_length=64)
+    body: fields.Field[Any] = fields.JSONField()
+    received_at = fields.DatetimeField()
+    claimed_by = fields.CharField(max_length=40, default="")
+    claimed_until = fields.DatetimeField(null=True)
+    done_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "inbox"
+        unique_together = (("channel", "account", "key"),)
+        indexes = (("channel", "done_at", "id"), ("channel", "account", "chat", "done_at"))

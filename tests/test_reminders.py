@@ -223,6 +223,20 @@ async def test_two_sweeps_and_two_senders_at_once_send_each_reminder_once(
     }
 
 
+async def test_sweeps_at_once_each_report_only_the_rows_they_wrote(
+    engine: Engine, world: World, clock
+) -> None:
+    """Two `remind --now` at the same moment: the counts they print add up to the rows written,
+    and no reminder is listed by both."""
+    clock.set_vn(2026, 12, 5, 8)
+    results = await asyncio.gather(*(sweep(clock(), RULES, PLAN) for _ in range(4)))
+    rows = await Outbox.all().values_list("key", flat=True)
+    assert len(rows) == 2
+    assert sum(r.written for r in results) == 2
+    listed = [p.key for r in results for p in r.planned]
+    assert sorted(listed) == sorted(rows)
+
+
 async def test_a_crash_between_writing_and_sending(engine: Engine, world: World, clock) -> None:
     clock.set_vn(2026, 12, 5, 8)
     await sweep(clock(), RULES, PLAN)  # written, then the process dies before sending

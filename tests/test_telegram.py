@@ -613,3 +613,26 @@ async def test_a_one_line_report_and_as_last_time_by_buttons(tg: Harness, world:
     assert first.data["note"] == "nhắc bà con không chuyển tiền, quay lại sau"
     assert second.data["minutes"] == 90 and second.data["note"] is None
     assert str(first.activity_date) == "2026-11-19" and str(second.activity_date) == "2026-11-20"
+
+
+async def test_malformed_bodies_with_the_right_secret_get_400(
+    webhook: Harness, world: World
+) -> None:
+    url = webhook.server.webhook["url"]  # type: ignore[index]
+    deep = "[" * 100_000 + "]" * 100_000  # once a RecursionError and a 500
+    bodies = [
+        b"not json",
+        deep.encode(),
+        b"[]",
+        b'"text"',
+        b'{"update_id": "x"}',
+        b'{"update_id": 5, "message": "x"}',
+        b'{"update_id": 6, "message": {"chat": [1], "from": "x", "date": "soon"}}',
+        b"\xff\xfe",
+    ]
+    async with ClientSession() as http:
+        for body in bodies:
+            async with http.post(url, data=body, headers={SECRET_HEADER: SECRET}) as r:
+                assert r.status == 400, body[:60]
+    await webhook.channel.settled()
+    assert webhook.server.sent() == [] and not await Identity.exists(channel="telegram")

@@ -676,3 +676,36 @@ async def test_a_one_line_report_and_as_last_time_typed(zb: Harness, world: Worl
     assert str(second.activity_date) == "2026-11-19"
     # Every message the bot sent fits one small screen.
     assert all(len(c.text) <= 300 for c in zb.server.sent(user.id))
+
+
+async def test_malformed_bodies_with_the_right_secret_get_400(
+    hooked: tuple[Harness, str], world: World
+) -> None:
+    zb, base = hooked
+    url = f"{base}/zalo/bot/1001/webhook"
+    bodies = [
+        b"not json",
+        ("[" * 100_000 + "]" * 100_000).encode(),
+        b'{"message": {"from": "x", "text": "hi"}}',
+        b'{"message": {"chat": [1], "text": "hi"}}',
+        b'{"ok": true, "result": {"message": {"from": 7, "chat": "x"}}}',
+    ]
+    async with ClientSession() as http:
+        for body in bodies:
+            async with http.post(url, data=body, headers={SECRET_HEADER: SECRET}) as r:
+                assert r.status == 400, body[:60]
+    await zb.channel.settled()
+    assert zb.server.sent() == []
+
+
+async def test_a_download_link_with_an_odd_expiry_is_refused(
+    links_server: tuple[DownloadLinks, str],
+) -> None:
+    links, base = links_server
+    sheet = links.root / "baocao.xlsx"
+    sheet.write_bytes(b"PK\x03\x04")
+    async with ClientSession() as http:
+        for expires in ("²", "9" * 40, "١٢٣"):  # digits to isdigit(), not to a clock
+            signature = links._sign(expires, sheet.name)
+            async with http.get(f"{base}/files/{expires}/{signature}/{sheet.name}") as r:
+                assert r.status == 403, expires

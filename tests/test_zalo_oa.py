@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import json
+import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import timedelta
@@ -398,3 +399,40 @@ def test_settings_must_be_complete() -> None:
     )
     cfg = ZaloOAConfig.from_settings(full)
     assert cfg.oa_id == OA_ID and APP_SECRET not in repr(cfg)
+
+
+async def test_malformed_signed_events_get_400(oa: Harness, world: World) -> None:
+    user = FakeOAUser(oa.server, USER)
+    for change in (
+        {"recipient": "oa1"},
+        {"sender": [1]},
+        {"message": "x"},
+        {"timestamp": "²"},
+        {"timestamp": "9" * 5000},
+    ):
+        event = {**user.text("menu"), **change}
+        assert await oa.server.push(event) == 400, change
+    deep = ("[" * 100_000 + "]" * 100_000).encode()
+    assert await oa.server.post_raw(deep, {"X-ZEvent-Signature": "mac=" + "0" * 64}) == 400
+    await oa.channel.settled()
+    assert oa.server.sent == []
+
+
+async def test_an_old_signed_event_cannot_be_replayed(oa: Harness, world: World) -> None:
+    """An event without msg_id (a follow) has no key of its own: its timestamp must be recent."""
+    invite = await issue_invite(world.reporter, oa.channel.engine.clock(), 30)
+    user = FakeOAUser(oa.server, USER)
+    old = user.text(invite.code)
+    del old["message"]["msg_id"]
+    old["timestamp"] = str(int((time.time() - 3600) * 1000))  # signed an hour ago
+    assert await oa.server.push(old) == 403
+    future = {**old, "timestamp": str(int((time.time() + 3600) * 1000))}
+    assert await oa.server.push(future) == 403
+    await oa.channel.settled()
+    assert not await Identity.exists(channel="zalo_oa") and oa.server.sent == []
+    fresh = {**old, "timestamp": str(int(time.time() * 1000))}
+    assert await oa.server.push(fresh) == 200
+    assert await oa.server.push(fresh) == 200  # the same bytes again: one row, one turn
+    await oa.channel.settled()
+    assert await Identity.filter(channel="zalo_oa").count() == 1
+    assert len(oa.server.to(USER)) == 1

@@ -46,7 +46,10 @@ class OA:
     def __init__(self, engine: Engine, server: FakeZaloOA, refresh: str) -> None:
         self.time = FakeTime()
         self.channel = ZaloOAChannel(
-            engine, config(server, refresh), sleep=self.time.sleep, clock=self.time.monotonic
+            engine,
+            config(server, refresh),
+            sleep=self.time.sleep,
+            clock=self.time.monotonic,
         )
         self.web = WebServer("127.0.0.1", 0)
         self.web.add_routes(self.channel.name, self.channel.web_routes())
@@ -180,6 +183,7 @@ async def test_a_message_restarts_the_window(
     event = user.text("menu")
     written = clock() - timedelta(minutes=3)
     event["timestamp"] = str(int(written.timestamp() * 1000))
+    oa.channel.wall = lambda: clock().timestamp()  # the event is signed at the test's time
     assert await server.push(event) == 200
     await oa.channel.settled()
     ident = await Identity.get(channel="zalo_oa", external_id=USER)

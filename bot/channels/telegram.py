@@ -1,12 +1,14 @@
 """The Telegram channel: updates from the Bot API (long polling, or a webhook on the project's web
 server) become `Incoming`; the engine's replies become messages with inline keyboards.
 
-update ─► _receive (drop repeats, private chats only) ─► per-user queue ─► _process
+update (webhook or poll) ─► _take (private chats only) ─► inbox row (committed) ─► 200 / offset
+inbox worker (one chat's rows in order) ─► _process
   _process: answer the button press ─► download a photo ─► engine.handle ─► send_replies
   send_replies: render (telegram_render) ─► paced, retried Bot API calls (telegram_send)
 The outbox sender reaches Telegram users through `deliver` (bot.channels.Deliverer).
 
-PTB is used for its client, types and Updater only: conversation state stays in the engine."""
+PTB is used for its client and types only: conversation state stays in the engine, and the
+polls are ours, so that an offset is confirmed only once its updates are in the inbox."""
 
 from __future__ import annotations
 
@@ -18,17 +20,17 @@ import time
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
-from datetime import timedelta
 from typing import Any
 
 from aiohttp import web
 from telegram import BotCommand, CallbackQuery, InputFile, Message, PhotoSize, Update
 from telegram.constants import ChatType
 from telegram.error import Forbidden, TelegramError
-from telegram.ext import Application, ApplicationBuilder, ContextTypes, TypeHandler
+from telegram.ext import Application, ApplicationBuilder
 
 from bot.channels import Delivery, DeliveryStatus
-from bot.channels.queues import ChatQueues, FollowUps, remember
+from bot.channels.bodies import parse_json
+from bot.channels.queues import FollowUps, remember
 from bot.channels.telegram_config import (
     ALLOWED_UPDATES,
     CHANNEL,
@@ -46,11 +48,13 @@ from bot.channels.telegram_render import (
     with_pressed,
 )
 from bot.channels.telegram_send import Pacer, Sleep
+from bot.inbox import InboxWorker
 from handlers import texts as T
 from handlers.directive_input import DOCX, PDF
 from handlers.engine import Engine
 from handlers.messages import Document, Incoming, Location, Photo, Reply
 from models import Identity
+from models.inbox import InboxRow
 
 log = logging.getLogger(__name__)
 
@@ -74,6 +78,7 @@ class TelegramChannel:
         self.engine = engine
         self.config = config
         self.pacer = Pacer(config.send, sleep=sleep, clock=clock)
+        self._sleep = sleep
         timeout = config.request_timeout
         builder = (
             ApplicationBuilder()
@@ -85,14 +90,12 @@ class TelegramChannel:
             .request(AiohttpRequest(timeout))
             # getUpdates holds its connection for the long-poll timeout on top of the read one
             .get_updates_request(AiohttpRequest(timeout + config.poll_timeout, connections=1))
+            .updater(None)  # updates come through the inbox: our webhook route or our polls
         )
-        if config.webhook:
-            builder = builder.updater(None)  # our aiohttp server receives the updates
         self.application: Application[Any, Any, Any, Any, Any, Any] = builder.build()
-        self.application.add_handler(TypeHandler(Update, self._receive))
-        self._queues: ChatQueues[Update] = ChatQueues(self._process, config.max_parallel)
+        self.inbox = InboxWorker(CHANNEL, self._from_inbox, capacity=config.max_parallel)
+        self._poller: asyncio.Task[None] | None = None
         self._follow_ups = FollowUps()
-        self._seen: OrderedDict[int, None] = OrderedDict()
         # Chats that have the persistent menu keyboard (since this process started).
         self._has_menu: OrderedDict[int, None] = OrderedDict()
         self._accepting = False
@@ -106,9 +109,11 @@ class TelegramChannel:
     async def start(self) -> None:
         app = self.application
         await app.initialize()  # getMe: a wrong token fails here
+        self.inbox.start()  # rows left by the last run first
         try:
             await self._start(app)
         except BaseException:
+            await self.inbox.stop(0)
             await app.shutdown()
             raise
         self._accepting = True
@@ -126,32 +131,25 @@ class TelegramChannel:
             )
             log.info("Telegram webhook set to %s", self.config.webhook_url)
         else:
-            assert app.updater is not None
-            await app.updater.start_polling(
-                timeout=timedelta(seconds=self.config.poll_timeout),
-                allowed_updates=ALLOWED_UPDATES,
-            )
+            await self.bot.delete_webhook()  # a webhook left set would make getUpdates fail
+            self._poller = asyncio.create_task(self._poll(), name="telegram-poll")
             log.info("Telegram long polling started as @%s", self.bot.username)
-        await app.start()
 
     async def stop(self) -> None:
         """Stop taking updates, finish those already taken, then close the client. The webhook
         stays set: Telegram keeps updates for 24 h and another process may serve them."""
         self._accepting = False
-        app = self.application
-        if app.updater is not None and app.updater.running:
-            await app.updater.stop()
-        if app.running:
-            await app.stop()  # hands the updates still queued to _receive
-        await self._queues.close(self.config.shutdown_timeout)
+        if self._poller is not None:
+            self._poller.cancel()  # its last updates are in the inbox; their offset unconfirmed
+            await asyncio.gather(self._poller, return_exceptions=True)
+            self._poller = None
+        await self.inbox.stop(self.config.shutdown_timeout)
         await self._follow_ups.close(self.config.shutdown_timeout)
-        await app.shutdown()
+        await self.application.shutdown()
 
     async def settled(self) -> None:
         """Wait until every update received so far is handled and answered (tests, bench)."""
-        queue = self.application.update_queue
-        await queue.join()
-        await self._follow_ups.settle(self._queues, queue.empty)
+        await self._follow_ups.settle(self.inbox)
 
     # -- receiving -------------------------------------------------------------------------------
 
@@ -166,25 +164,62 @@ class TelegramChannel:
             return web.Response(status=403)
         if not self._accepting:
             return web.Response(status=503)  # Telegram will deliver it again
-        try:
-            update = Update.de_json(await request.json(), self.bot)
-        except (ValueError, TypeError, KeyError, AttributeError):
+        data = parse_json(await request.read())
+        if not isinstance(data, dict) or self._parse(data) is None:
             return web.Response(status=400)
-        # Answer at once and handle the update in the background: Telegram waits for no reply.
-        await self.application.update_queue.put(update)
+        # In the inbox (committed) before the 200: "received" means "will be handled".
+        await self._take(data)
         return web.Response(status=200)
 
-    async def _receive(self, update: Update, _: ContextTypes.DEFAULT_TYPE) -> None:
-        if update.update_id in self._seen:  # a webhook delivered again
-            log.info("repeated update %s ignored", update.update_id)
+    def _parse(self, data: dict[str, Any]) -> Update | None:
+        try:
+            update = Update.de_json(data, self.bot)
+        except Exception:  # any shape PTB cannot read is a malformed body: 400, never 500
+            return None
+        return update if isinstance(update.update_id, int) else None
+
+    async def _take(self, data: dict[str, Any]) -> None:
+        update = self._parse(data)
+        if update is None:
             return
-        remember(self._seen, update.update_id, SEEN_UPDATES)
         user, chat = update.effective_user, update.effective_chat
         if user is None or user.is_bot or chat is None or chat.type != ChatType.PRIVATE:
             return  # the bot works in private chats only
-        self._queues.put(user.id, update)
+        if not await self.inbox.add("", str(update.update_id), str(user.id), data):
+            log.info("repeated update %s ignored", update.update_id)
 
-    async def _process(self, update: Update) -> None:
+    async def _poll(self) -> None:
+        """getUpdates with the offset after the last update stored: Telegram forgets an update
+        only once it is in the inbox."""
+        offset: int | None = None
+        failures = 0
+        while True:
+            try:
+                updates = await self.bot.get_updates(
+                    offset=offset,
+                    timeout=int(self.config.poll_timeout),
+                    allowed_updates=ALLOWED_UPDATES,
+                )
+                for update in updates:
+                    await self._take(update.to_dict())
+            except asyncio.CancelledError:
+                raise
+            except Exception as e:  # the Bot API, or the inbox: the offset stays, all come again
+                wait = min(30.0, 0.5 * 2**failures)
+                failures += 1
+                log.warning("Telegram updates not taken (%s); retry in %.1f s", e, wait)
+                await self._sleep(wait)
+                continue
+            failures = 0
+            if updates:
+                offset = updates[-1].update_id + 1
+
+    async def _from_inbox(self, row: InboxRow) -> None:
+        update = self._parse(row.body)
+        if update is not None:
+            await self._process(update, row.id)
+
+    async def _process(self, update: Update, inbox_id: int | None = None) -> None:
         assert update.effective_chat is not None
         chat_id = update.effective_chat.id
         query = update.callback_query
@@ -192,7 +227,7 @@ class TelegramChannel:
         # the turn, so that it adds no round trip before the reply.
         answering = asyncio.create_task(self._answer(query)) if query is not None else None
         try:
-            incoming = await self._incoming(update)
+            incoming = await self._incoming(update, inbox_id)
             if incoming is None:
                 return
             if isinstance(incoming, str):
@@ -212,7 +247,7 @@ class TelegramChannel:
         except TelegramError as e:
             log.debug("answerCallbackQuery failed: %s", e)
 
-    async def _incoming(self, update: Update) -> Incoming | str | None:
+    async def _incoming(self, update: Update, inbox_id: int | None) -> Incoming | str | None:
         """The update as the engine's Incoming; a text when the adapter answers it itself."""
         user = update.effective_user
         assert user is not None
@@ -220,6 +255,7 @@ class TelegramChannel:
             "channel": CHANNEL,
             "external_id": str(user.id),
             "display_name": user.full_name[:120],
+            "inbox_id": inbox_id,
         }
         query = update.callback_query
         if query is not None:

@@ -2,7 +2,8 @@
 bot), each by long polling or by webhook on the project's web server. Updates become `Incoming`;
 replies become plain texts with the choices as a numbered list, since Zalo bots have no buttons.
 
-update ─► _take (drop repeats, private chats only) ─► per-chat queue ─► _process
+update (webhook or poll) ─► _take (private chats only) ─► inbox row (committed) ─► 200
+inbox worker (one chat's rows in order) ─► _process
   _process: download a photo ─► engine.handle ─► _answer: numbered text, cut at 2000 ─► sendMessage
 
 A member is reached through the bot they registered with: Identity.account is that bot's id (the
@@ -11,12 +12,12 @@ digits before ':' in its token; the token itself is never stored or logged)."""
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import hmac
 import json
 import logging
 import random
 import time
-from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -24,7 +25,8 @@ from typing import Any
 from aiohttp import ClientSession, web
 
 from bot.channels import Delivery, DeliveryStatus
-from bot.channels.queues import ChatQueues, FollowUps, remember
+from bot.channels.bodies import as_dict, parse_json
+from bot.channels.queues import FollowUps
 from bot.channels.zalo_bot_api import (
     UNAUTHORIZED,
     ZaloApiError,
@@ -40,16 +42,17 @@ from bot.channels.zalo_bot_webhook import ZaloWebhookError, drop_webhook, set_we
 from bot.channels.zalo_common import download_image, numbered, split_text, with_file
 from bot.channels.zalo_quota import OnWarning, QuotaCounter, queue_quota_warning
 from bot.downloads import DownloadLinks
+from bot.inbox import InboxWorker
 from handlers import texts as T
 from handlers.engine import Engine
 from handlers.messages import Incoming, Reply
 from models import Identity
+from models.inbox import InboxRow
 
 log = logging.getLogger(__name__)
 
 CHANNEL = "zalo_bot"
 SECRET_HEADER = "X-Bot-Api-Secret-Token"
-SEEN_MESSAGES = 10_000
 SENT = Delivery(DeliveryStatus.SENT)
 
 __all__ = ["ZaloBotChannel", "ZaloWebhookError"]
@@ -99,11 +102,8 @@ class ZaloBotChannel:
         self._received_changed = asyncio.Condition()
         self._session: ClientSession | None = None
         self._pollers: list[asyncio.Task[None]] = []
-        self._queues: ChatQueues[tuple[_Bot, dict[str, Any]]] = ChatQueues(
-            self._process, config.max_parallel
-        )
+        self.inbox = InboxWorker(CHANNEL, self._from_inbox, capacity=config.max_parallel)
         self._follow_ups = FollowUps()
-        self._seen: OrderedDict[str, None] = OrderedDict()
         self._accepting = False
 
     # -- life cycle ------------------------------------------------------------------------------
@@ -118,6 +118,7 @@ class ZaloBotChannel:
     async def _start(self) -> None:
         self._session = ClientSession()
         cfg = self.config
+        self.inbox.start()  # rows left by the last run first
         # The webhook route must answer before setWebhook: Zalo checks it during that call.
         self._accepting = True
         for account in cfg.bots:
@@ -154,14 +155,14 @@ class ZaloBotChannel:
             task.cancel()
         await asyncio.gather(*self._pollers, return_exceptions=True)
         self._pollers.clear()
-        await self._queues.close(self.config.shutdown_timeout)
+        await self.inbox.stop(self.config.shutdown_timeout)
         await self._follow_ups.close(self.config.shutdown_timeout)
         if self._session is not None:
             await self._session.close()
 
     async def settled(self) -> None:
         """Until every update taken so far is handled and answered (tests)."""
-        await self._follow_ups.settle(self._queues)
+        await self._follow_ups.settle(self.inbox)
 
     async def wait_received(self, count: int) -> None:
         async with self._received_changed:
@@ -206,11 +207,26 @@ class ZaloBotChannel:
             self._rate_passed(bot)
             fresh = 0
             for update in updates:
-                fresh += await self._take(bot, update)
+                fresh += await self._store(bot, update)
             # A poll may come back at once, empty or with an update served again: never spin.
             rest = cfg.poll_floor - (self.clock() - began)
             if not fresh and rest > 0:
                 await self.sleep(rest)
+
+    async def _store(self, bot: _Bot, update: dict[str, Any]) -> bool:
+        """A polled update is Zalo's to give once (there is no offset): keep trying to write it to
+        the inbox while the database is away, rather than drop it. True when it was new."""
+        failures = 0
+        while True:
+            try:
+                return await self._take(bot, update)
+            except Exception as e:
+                wait = self._backoff(failures)
+                failures += 1
+                log.error(
+                    "Zalo bot %s: update not stored (%s); retry in %.1f s", bot.bot_id, e, wait
+                )
+                await self.sleep(wait)
 
     def web_routes(self) -> list[web.RouteDef]:
         return [web.post(WEBHOOK_ROUTE, self._webhook)] if self.config.webhook else []
@@ -227,65 +243,76 @@ class ZaloBotChannel:
         raw = await request.read()
         if not raw.strip():
             return web.Response(status=200)  # Zalo's check request during setWebhook
-        try:
-            body = json.loads(raw)
-        except ValueError:
+        body = parse_json(raw)
+        if body is None:
             return web.Response(status=400)
         # Live deliveries are the update itself; the documentation wraps it in {ok, result}.
         updates = updates_of(body)
         if not updates:
             return web.Response(status=200)  # the check request, or an event not for us
+        if not all(chat_of(u) for u in updates):
+            return web.Response(status=400)  # a message we cannot read: say so, never 500
         if not self._accepting:
             return web.Response(status=503)  # shutting down: Zalo delivers it again
         for update in updates:
             await self._take(bot, update)
-        return web.Response(status=200)  # handled in the background: answer at once
+        # In the inbox (committed) before the 200; handled by the inbox worker.
+        return web.Response(status=200)
 
     async def _take(self, bot: _Bot, update: dict[str, Any]) -> bool:
         """Queue the update; False when it is not for us or was seen already."""
         try:
-            msg = update.get("message") or {}
-            sender, chat = msg.get("from") or {}, msg.get("chat") or {}
-            chat_id = str(chat.get("id") or sender.get("id") or "")
+            chat_id = chat_of(update)
+            msg = as_dict(update.get("message"))
+            sender, chat = as_dict(msg.get("from")), as_dict(msg.get("chat"))
             private = str(chat.get("chat_type") or "PRIVATE").upper() == "PRIVATE"
             if not chat_id or sender.get("is_bot") or not private:
                 return False  # the bot works in private chats only
-            # No update ids on Zalo, and duplicates happen: the message id is the key.
+            # No update ids on Zalo, and duplicates happen: the message id is the key (a message
+            # without one is keyed by its content).
             message_id = str(msg.get("message_id") or "")
-            if message_id:
-                key = f"{bot.bot_id}:{message_id}"
-                if key in self._seen:
-                    log.info("repeated Zalo message %s ignored", key)
-                    return False
-                remember(self._seen, key, SEEN_MESSAGES)
-            self._queues.put((bot.bot_id, chat_id), (bot, update))
+            key = (
+                message_id
+                or "body:" + hashlib.sha256(json.dumps(update, sort_keys=True).encode()).hexdigest()
+            )
+            if not await self.inbox.add(bot.bot_id, key, chat_id, update):
+                log.info("repeated Zalo message %s:%s ignored", bot.bot_id, key)
+                return False
             return True
         finally:
             async with self._received_changed:
                 self.received += 1
                 self._received_changed.notify_all()
 
-    async def _process(self, item: tuple[_Bot, dict[str, Any]]) -> None:
-        bot, update = item
-        msg = update["message"]
-        chat_id = str((msg.get("chat") or {}).get("id") or (msg.get("from") or {}).get("id"))
-        incoming = await self._incoming(bot, chat_id, update)
+    async def _from_inbox(self, row: InboxRow) -> None:
+        bot = self.bots.get(row.account)
+        if bot is None:
+            log.warning(
+                "Zalo bot %s is not running here; its update %s is dropped", row.account, row.id
+            )
+            return
+        await self._process(bot, row.body, row.id)
+
+    async def _process(self, bot: _Bot, update: dict[str, Any], inbox_id: int | None) -> None:
+        chat_id = chat_of(update)
+        incoming = await self._incoming(bot, chat_id, update, inbox_id)
         if isinstance(incoming, str):
             await self._answer(bot, chat_id, [Reply(incoming)])
         elif incoming is not None:
             await self._answer(bot, chat_id, await self.engine.handle(incoming))
 
     async def _incoming(
-        self, bot: _Bot, chat_id: str, update: dict[str, Any]
+        self, bot: _Bot, chat_id: str, update: dict[str, Any], inbox_id: int | None
     ) -> Incoming | str | None:
         """The update as the engine's Incoming; a text when the adapter answers it itself."""
-        msg: dict[str, Any] = update["message"]
+        msg = as_dict(update.get("message"))
         base: dict[str, Any] = {
             "channel": CHANNEL,
             "account": bot.bot_id,
             "external_id": chat_id,
             "message_id": str(msg.get("message_id") or "") or None,
-            "display_name": str((msg.get("from") or {}).get("display_name") or "")[:120],
+            "display_name": str(as_dict(msg.get("from")).get("display_name") or "")[:120],
+            "inbox_id": inbox_id,
         }
         kind = message_kind(str(update.get("event_name") or ""), msg)
         if kind == "text":
@@ -425,3 +452,11 @@ class ZaloBotChannel:
             await self.quota.alert(kind, bot.bot_id, bot.account.unit, self.engine.clock())
         except Exception:
             log.exception("could not tell the admins about Zalo bot %s (%s)", bot.bot_id, kind)
+
+
+def chat_of(update: dict[str, Any]) -> str:
+    """The chat an update belongs to (its sender's id when the chat has none); "" if neither."""
+    msg = as_dict(update.get("message"))
+    chat, sender = as_dict(msg.get("chat")), as_dict(msg.get("from"))
+    value = chat.get("id") or sender.get("id") or ""
+    return str(value)[:64] if isinstance(value, str | int) else ""

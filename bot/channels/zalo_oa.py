@@ -1,6 +1,7 @@
 """The Zalo Official Account channel (Open API v3), for a board that runs a verified OA.
 
-webhook (X-ZEvent-Signature checked on the raw body) ─► per-user queue ─► _process
+webhook (X-ZEvent-Signature checked on the raw body, timestamp within MAX_EVENT_AGE)
+  ─► inbox row (committed) ─► 200;  inbox worker (one user's rows in order) ─► _process
   user_send_text "N:M" ─► a pressed button (Incoming.choice); any other text ─► Incoming.text
   follow / unfollow ─► Identity.blocked_at cleared / set
 replies ─► texts with a button template (each button sends its Choice.payload back as text)
@@ -15,12 +16,11 @@ under that rate."""
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import hmac
-import json
 import logging
 import random
 import time
-from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from datetime import datetime, timedelta
@@ -32,7 +32,8 @@ from tortoise.exceptions import IntegrityError
 from tortoise.expressions import Q
 
 from bot.channels import Delivery, DeliveryStatus, Reach
-from bot.channels.queues import ChatQueues, FollowUps, remember
+from bot.channels.bodies import as_dict, parse_json
+from bot.channels.queues import FollowUps
 from bot.channels.zalo_common import download_image, numbered, split_text
 from bot.channels.zalo_oa_api import (
     BAD_PARAMETER,
@@ -57,11 +58,14 @@ from bot.channels.zalo_oa_api import (
 )
 from bot.channels.zalo_oa_token import OATokenError, OATokens
 from bot.downloads import DownloadLinks
+from bot.inbox import InboxWorker
+from bot.sealing import Sealer
 from handlers import texts as T
 from handlers.engine import Engine
 from handlers.messages import Incoming, Location, Reply
 from handlers.reminders import notify_admins
 from models import Identity, ZaloFollow
+from models.inbox import InboxRow
 from models.periods import VN_TZ
 
 log = logging.getLogger(__name__)
@@ -74,7 +78,9 @@ UPLOAD_PATH = "/v2.0/oa/upload/file"
 UPLOAD_TYPES = (".pdf", ".doc", ".docx")  # other files (an .xlsx export) go as a link
 UPLOAD_MAX = 5 * 1024 * 1024
 UPLOAD_KEEP = timedelta(days=6)  # Zalo keeps an uploaded file's token 7 days
-SEEN_MESSAGES = 10_000
+# An event signed longer ago than this is refused, so that a captured one cannot be replayed
+# (events without msg_id have no other key). Zalo's own retries come within the first minutes.
+MAX_EVENT_AGE = 600.0
 SENT = Delivery(DeliveryStatus.SENT)
 
 
@@ -93,12 +99,16 @@ class ZaloOAChannel:
         *,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
         clock: Callable[[], float] = time.monotonic,
+        wall: Callable[[], float] = time.time,
+        sealer: Sealer | None = None,
     ) -> None:
         self.engine = engine
         self.config = config
         self.links = links
         self.sleep = sleep
         self.clock = clock
+        self.wall = wall
+        self.sealer = sealer or Sealer()
         self.tokens: OATokens | None = None
         self._next_slot = 0.0  # monotonic time of the next request the pace allows
         self._paused_until = 0.0  # after a -32: every send waits until then
@@ -106,9 +116,8 @@ class ZaloOAChannel:
         self.received = 0
         self._received_changed = asyncio.Condition()
         self._session: ClientSession | None = None
-        self._queues: ChatQueues[dict[str, Any]] = ChatQueues(self._process, config.max_parallel)
+        self.inbox = InboxWorker(CHANNEL, self._from_inbox, capacity=config.max_parallel)
         self._follow_ups = FollowUps()
-        self._seen: OrderedDict[str, None] = OrderedDict()
         self._accepting = False
         # One upload per file for all its recipients (Zalo allows about 5,000 a month).
         self._uploads: dict[Path, tuple[str, datetime]] = {}
@@ -129,24 +138,26 @@ class ZaloOAChannel:
             timeout=cfg.request_timeout,
             seed_refresh_token=cfg.refresh_token,
             seed_access_token=cfg.access_token,
+            sealer=self.sealer,
         )
         try:
             await self.tokens.ensure_row()
         except OATokenError as e:
             log.error("Zalo OA %s cannot send: %s", cfg.oa_id, e)
+        self.inbox.start()  # rows left by the last run first
         self._accepting = True
         log.info("Zalo OA channel for OA %s: webhook at %s", cfg.oa_id, WEBHOOK_PATH)
 
     async def stop(self) -> None:
         self._accepting = False
-        await self._queues.close(self.config.shutdown_timeout)
+        await self.inbox.stop(self.config.shutdown_timeout)
         await self._follow_ups.close(self.config.shutdown_timeout)
         if self._session is not None:
             await self._session.close()
 
     async def settled(self) -> None:
         """Until every event taken so far is handled and answered (tests)."""
-        await self._follow_ups.settle(self._queues)
+        await self._follow_ups.settle(self.inbox)
 
     # -- receiving -------------------------------------------------------------------------------
 
@@ -158,10 +169,7 @@ class ZaloOAChannel:
         if given is None:
             return web.Response(status=401)
         raw = await request.read()  # the signature covers these bytes, not re-serialised JSON
-        try:
-            event = json.loads(raw)
-        except ValueError:
-            return web.Response(status=400)
+        event = parse_json(raw)
         if not isinstance(event, dict):
             return web.Response(status=400)
         given = given.strip()
@@ -171,15 +179,28 @@ class ZaloOAChannel:
         expected = signature(cfg.app_id, raw, str(event.get("timestamp", "")), cfg.oa_secret_key)
         if not hmac.compare_digest(given.lower().encode(), expected.encode()):
             return web.Response(status=403)
+        if any(
+            key in event and not isinstance(event[key], dict)
+            for key in ("sender", "recipient", "message", "follower")
+        ):
+            return web.Response(status=400)  # signed, but not an event we can read
+        try:
+            age = self.wall() - int(str(event.get("timestamp")).strip()) / 1000
+        except (ValueError, OverflowError):
+            return web.Response(status=400)
+        if abs(age) > MAX_EVENT_AGE:
+            log.warning("Zalo OA event signed %.0f s away from now refused", age)
+            return web.Response(status=403)
         if not self._accepting:
             return web.Response(status=503)  # Zalo retries later
-        await self._take(event)
-        return web.Response(status=200)  # within Zalo's 2 s: the work goes on in the background
+        await self._take(event, raw)
+        # In the inbox (committed) within Zalo's 2 s; handled by the inbox worker.
+        return web.Response(status=200)
 
-    async def _take(self, event: dict[str, Any]) -> None:
+    async def _take(self, event: dict[str, Any], raw: bytes) -> None:
         try:
             name = str(event.get("event_name") or "")
-            oa = str((event.get("recipient") or {}).get("id") or event.get("oa_id") or "")
+            oa = str(as_dict(event.get("recipient")).get("id") or event.get("oa_id") or "")
             if oa and oa != self.config.oa_id:
                 log.warning("Zalo OA event for another OA (%s) ignored", oa)
                 return
@@ -189,15 +210,14 @@ class ZaloOAChannel:
             user_id = user_of(event)
             if not user_id:
                 return
-            msg_id = str((event.get("message") or {}).get("msg_id") or "")
-            if not msg_id and name in ("follow", "unfollow"):  # these carry no message id
+            # Zalo posts an event again when unsure it arrived: msg_id is the key; a follow carries
+            # none (keyed by follower and event time), any other such event by its signed bytes.
+            msg_id = str(as_dict(event.get("message")).get("msg_id") or "")
+            if not msg_id and name in ("follow", "unfollow"):
                 msg_id = f"{name}:{user_id}:{event.get('timestamp')}"
-            if msg_id:  # Zalo posts an event again when unsure it arrived
-                if msg_id in self._seen:
-                    log.info("repeated Zalo OA event %s ignored", msg_id)
-                    return
-                remember(self._seen, msg_id, SEEN_MESSAGES)
-            self._queues.put(user_id, event)
+            key = msg_id or "body:" + hashlib.sha256(raw).hexdigest()
+            if not await self.inbox.add(self.config.oa_id, key, user_id[:64], event):
+                log.info("repeated Zalo OA event %s ignored", key)
         finally:
             async with self._received_changed:
                 self.received += 1
@@ -210,7 +230,10 @@ class ZaloOAChannel:
     def _identity(self, user_id: str) -> Any:
         return Identity.filter(channel=CHANNEL, account=self.config.oa_id, external_id=user_id)
 
-    async def _process(self, event: dict[str, Any]) -> None:
+    async def _from_inbox(self, row: InboxRow) -> None:
+        await self._process(row.body, row.id)
+
+    async def _process(self, event: dict[str, Any], inbox_id: int | None = None) -> None:
         name, user_id = str(event.get("event_name")), user_of(event)
         now = self.engine.clock()
         if name == "unfollow":
@@ -228,7 +251,7 @@ class ZaloOAChannel:
                 return
             # A newcomer: the engine greets them and explains how to join.
             event = {**event, "message": {"text": "/start"}, "event_name": "user_send_text"}
-        incoming = await self._incoming(user_id, event)
+        incoming = await self._incoming(user_id, event, inbox_id)
         replies: list[Reply] = []
         if isinstance(incoming, str):
             replies = [Reply(incoming)]
@@ -263,14 +286,17 @@ class ZaloOAChannel:
             return Reach.NEVER if self.clock() < self._paid_refused_until else Reach.LATER
         return Reach.FREE
 
-    async def _incoming(self, user_id: str, event: dict[str, Any]) -> Incoming | str | None:
+    async def _incoming(
+        self, user_id: str, event: dict[str, Any], inbox_id: int | None
+    ) -> Incoming | str | None:
         name = str(event.get("event_name"))
-        msg = event.get("message") or {}
+        msg = as_dict(event.get("message"))
         base: dict[str, Any] = {
             "channel": CHANNEL,
             "account": self.config.oa_id,
             "external_id": user_id,
             "message_id": str(msg.get("msg_id") or "") or None,
+            "inbox_id": inbox_id,
         }
         if name == "user_send_text":
             text = msg.get("text")

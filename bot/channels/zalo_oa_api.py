@@ -153,7 +153,8 @@ def event_time(event: dict[str, Any]) -> datetime | None:
 
 
 def attachment_of(event: dict[str, Any]) -> dict[str, Any]:
-    attachments = (event.get("message") or {}).get("attachments") or []
+    msg = event.get("message")
+    attachments = (msg.get("attachments") if isinstance(msg, dict) else None) or []
     first = attachments[0] if isinstance(attachments, list) and attachments else {}
     payload = first.get("payload") if isinstance(first, dict) else None
     return payload if isinstance(payload, dict) else {}

@@ -6,7 +6,8 @@ authorised again by hand). So a refresh happens only while holding the OAToken r
               ─► still fresh? (another process refreshed while we waited) → use it
               ─► POST /v4/oa/access_token ─► UPDATE … WHERE version = read version ─► commit
 
-The new pair is committed before the new access token is used."""
+The new pair is committed before the new access token is used. With TOKEN_ENCRYPTION_KEY set the
+pair is stored sealed (bot/sealing.py)."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from typing import Any
 from aiohttp import ClientError, ClientSession, ClientTimeout
 from tortoise.transactions import in_transaction
 
+from bot.sealing import Sealer, SealError
 from models import OAToken
 
 log = logging.getLogger(__name__)
@@ -46,6 +48,7 @@ class OATokens:
     # happened these are spent, and the database holds the live pair.
     seed_refresh_token: str = field(default="", repr=False)
     seed_access_token: str = field(default="", repr=False)
+    sealer: Sealer = field(default_factory=Sealer, repr=False)
     refreshes: int = 0  # refresh calls this instance made (logs, tests)
     _cached: tuple[str, datetime] | None = field(default=None, init=False, repr=False)
     _lock: asyncio.Lock = field(default_factory=asyncio.Lock, init=False, repr=False)
@@ -66,16 +69,24 @@ class OATokens:
             return await self._current_or_refresh(stale=stale)
 
     async def ensure_row(self) -> None:
-        """Store the .env tokens when the database has none for this OA yet."""
-        if await OAToken.exists(oa_id=self.oa_id):
+        """Store the .env tokens when the database has none for this OA yet; with a key, seal a
+        pair still stored in the clear."""
+        row = await OAToken.get_or_none(oa_id=self.oa_id)
+        if row is not None:
+            if self.sealer.active and not Sealer.sealed(row.refresh_token):
+                await OAToken.filter(id=row.id, version=row.version).update(
+                    access_token=self.sealer.seal(row.access_token),
+                    refresh_token=self.sealer.seal(row.refresh_token),
+                )
+                log.info("Zalo OA %s: stored tokens sealed", self.oa_id)
             return
         if not self.seed_refresh_token:
             raise OATokenError(f"no token for OA {self.oa_id}: set ZALO_OA_REFRESH_TOKEN")
         await OAToken.get_or_create(
             oa_id=self.oa_id,
             defaults={
-                "access_token": self.seed_access_token,
-                "refresh_token": self.seed_refresh_token,
+                "access_token": self.sealer.seal(self.seed_access_token),
+                "refresh_token": self.sealer.seal(self.seed_refresh_token),
                 # Unknown age: refreshed at first use, which also proves the pair works.
                 "expires_at": NEVER,
             },
@@ -86,18 +97,26 @@ class OATokens:
         await self.ensure_row()
         async with in_transaction() as conn:
             row = await OAToken.select_for_update().using_db(conn).get(oa_id=self.oa_id)
-            if row.access_token and row.access_token != stale and self._fresh(row.expires_at):
-                self._cached = (row.access_token, row.expires_at)
-                return row.access_token
+            try:
+                access, refresh = (
+                    self.sealer.open(row.access_token),
+                    self.sealer.open(row.refresh_token),
+                )
+            except SealError as e:
+                log.error("Zalo OA %s: %s", self.oa_id, e)
+                raise OATokenError(str(e)) from None
+            if access and access != stale and self._fresh(row.expires_at):
+                self._cached = (access, row.expires_at)
+                return access
             # We hold the row: no other process can spend this refresh token meanwhile.
-            answer = await self._refresh(row.refresh_token)
+            answer = await self._refresh(refresh)
             expires_at = self.clock() + timedelta(seconds=answer["expires_in"])
             updated = (
                 await OAToken.filter(id=row.id, version=row.version)
                 .using_db(conn)
                 .update(
-                    access_token=answer["access_token"],
-                    refresh_token=answer["refresh_token"],
+                    access_token=self.sealer.seal(answer["access_token"]),
+                    refresh_token=self.sealer.seal(answer["refresh_token"]),
                     expires_at=expires_at,
                     version=row.version + 1,
                 )

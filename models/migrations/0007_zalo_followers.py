@@ -4,7 +4,7 @@ from models.entities import OutboxStatus
 from tortoise import fields
 
 class Migration(migrations.Migration):
-    dependencies = [('models', '0005_locality_aliases')]
+    dependencies = [('models', '0006_inbox_unit_period')]
 
     initial = False
 
