@@ -22,6 +22,7 @@ from bot.web import WebServer
 from handlers.directive_actions import deliver_running
 from handlers.engine import Engine
 from handlers.reminders import sweep
+from handlers.reviewing import notify
 
 log = logging.getLogger(__name__)
 
@@ -85,6 +86,10 @@ def start_reminders(
             log.info("directives: %d new outbox messages", joined)
 
     async def drain_job() -> None:
+        gathered = settings.review_notify == "gathered"
+        written = await notify(engine.clock(), plan, gathered, settings.review_digest_hour)
+        if written:
+            log.info("review: %d new outbox messages", written)
         counts = await sender.drain()
         if counts:
             log.info("outbox: %s", counts)

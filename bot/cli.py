@@ -397,6 +397,11 @@ async def cmd_remind(settings: Settings, args: argparse.Namespace) -> None:
     try:
         now = utcnow()
         result = await sweep(now, settings.rules, settings.reminder_plan, dry_run=args.dry_run)
+        if not args.dry_run:  # the review's notices due now (new reports, chases) too
+            from handlers.reviewing import notify
+
+            gathered = settings.review_notify == "gathered"
+            await notify(now, settings.reminder_plan, gathered, settings.review_digest_hour)
         if result.day_off:
             print("Hôm nay là ngày nghỉ: không nhắc ai.")
             return

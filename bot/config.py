@@ -84,6 +84,10 @@ class Settings(BaseSettings):
     days_off: str = "7"  # weekdays without reminders, 1 = Monday ... 7 = Sunday
     holidays: str = "01/01,30/04,01/05,02/09"  # dd/mm every year, dd/mm/yyyy, or a-b ranges
     snooze_hours: int = Field(24, ge=1, le=240)
+    # Review (README: the review loop): new and fixed reports reach the supervisors gathered in
+    # one message a day at REVIEW_DIGEST_HOUR (sparing the Zalo quota), or at once.
+    review_notify: str = Field("gathered", pattern="^(gathered|at_once)$")
+    review_digest_hour: int = Field(16, ge=0, le=23)
 
     # An update taken by a process that then died waits this long before another takes it.
     inbox_lease_seconds: int = Field(30, ge=2, le=3600)

@@ -17,7 +17,8 @@ from tortoise.expressions import F, Q
 from tortoise.transactions import in_transaction
 
 from bot.channels import Deliverer, DeliveryStatus, Reach, Windowed
-from handlers import ack, remind
+from handlers import ack, remind, reviewing
+from handlers import review_texts as RT
 from handlers import texts as T
 from handlers import texts_directives as D
 from handlers.engine import Engine
@@ -38,10 +39,12 @@ from models.periods import is_locked, vn_today
 log = logging.getLogger(__name__)
 
 REMINDER_CHOICES = [(remind.NOW, T.REMIND_NOW), (remind.NIL, T.MENU_NIL), (remind.SNOOZE, T.SNOOZE)]
+FIX_CHOICES = [(remind.FIX, RT.FIX)]  # a report sent back: one tap into editing it
 # category -> (the flow that reads the answer, its choices, the note for a member who is busy)
 QUESTIONS = {
     "reminder": ("remind", REMINDER_CHOICES, T.REMIND_BUSY),
     "directive": ("ack", ack.CHOICES, D.ACK_BUSY),
+    "returned": ("remind", FIX_CHOICES, T.REMIND_BUSY),
 }
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 RETRYABLE = (DeliveryStatus.FAILED, DeliveryStatus.QUOTA)
@@ -110,7 +113,10 @@ class OutboxSender:
 
     async def _still_due(self, row: Outbox) -> bool:
         """A reminder stops as soon as the unit reports or files nil, or the period locks; a
-        directive when it is withdrawn, its reminder when the member has acknowledged it."""
+        directive when it is withdrawn, its reminder when the member has acknowledged it; a
+        review notice when the report is no longer in the state it tells of."""
+        if row.category in ("returned", "review"):
+            return await reviewing.still_due(row.category, row.payload)
         if row.category == "directive":
             directive_id = row.payload.get("directive", 0)
             if not await Directive.exists(id=directive_id, withdrawn_at=None):
@@ -139,11 +145,11 @@ class OutboxSender:
 
     async def _deliver(self, row: Outbox) -> str:
         if not await self._still_due(row):
-            why = (
-                "đã thu hồi hoặc đã nhận"
-                if row.category == "directive"
-                else "đã báo cáo hoặc kỳ đã khóa"
-            )
+            why = {
+                "directive": "đã thu hồi hoặc đã nhận",
+                "returned": "đã sửa hoặc đã duyệt",
+                "review": "đã duyệt hoặc đã sửa",
+            }.get(row.category, "đã báo cáo hoặc kỳ đã khóa")
             await self._finish(row, OutboxStatus.CANCELLED, "", why)
             return OutboxStatus.CANCELLED
         # The channel the member used last comes first; never-used ones last (in Python, since
@@ -164,6 +170,7 @@ class OutboxSender:
             "period": row.payload.get("period"),
             "snooze_hours": self.plan.snooze_hours,
             "directive": row.payload.get("directive"),
+            "activity": row.payload.get("activity"),
         }
         outcomes: list[tuple[str, DeliveryStatus, str]] = []
         attempt = row.attempts + 1  # the claim counted this attempt in the database

@@ -35,6 +35,10 @@ GRAND_TOTAL = "TỔNG CỘNG"
 NO_PARENT = "Đơn vị trực thuộc"
 GROUP_DONE = "Đã báo cáo {done}/{total}"
 GROUP_DONE_ALL = "Báo cáo đủ các kỳ: {done}/{total}"
+# The review (chờ duyệt, đã duyệt, cần bổ sung) beside a unit's status, and a commune's closing.
+ALL_APPROVED = "đã duyệt"
+NOT_APPROVED = "chưa duyệt xong"
+GROUP_CLOSED = "Đã chốt số liệu"
 
 STATUS_NAMES = {
     Status.ON_TIME: "đúng hạn",

@@ -63,6 +63,7 @@ class UnitLine:
     figures: list[int] = field(default_factory=list)  # one per summary column, in order
     nil: bool = False  # reported "không phát sinh" (a late one has status LATE)
     statuses: list[Status] = field(default_factory=list)  # a review: one per period
+    review: str = ""  # for a period: whether all the unit's reports are approved
 
     @property
     def reported(self) -> bool:
@@ -82,6 +83,7 @@ class Group:
     parent_id: int | None
     name: str
     units: list[UnitLine] = field(default_factory=list)
+    closed: bool = False  # the parent (a commune) has closed the period's figures
 
     def count(self, status: Status) -> int:
         return sum(1 for u in self.units if u.status == status)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -42,6 +42,7 @@ from models.export_data import (
 )
 from models.periods import ReportRules, Span, period_for, periods_within
 from models.queries import Status, tree_order, unit_statuses
+from models.review import UnitReview, closed_units, unit_reviews
 
 
 @dataclass(frozen=True)
@@ -77,6 +78,7 @@ class ExportResult:
 async def _unit_lines(scope: ReportScope, today: date) -> list[UnitLine]:
     if scope.period is not None:
         statuses = await unit_statuses(scope.period, scope.root, today)  # in tree order
+        reviews = await unit_reviews(scope.period.id, scope.root)
         return [
             UnitLine(
                 s.unit_id,
@@ -85,6 +87,7 @@ async def _unit_lines(scope: ReportScope, today: date) -> list[UnitLine]:
                 s.status,
                 s.reported_at,
                 nil=s.activities == 0 and s.nil_at is not None,
+                review=_review(reviews.get(s.unit_id)),
             )
             for s in statuses
         ]
@@ -102,13 +105,23 @@ async def _unit_lines(scope: ReportScope, today: date) -> list[UnitLine]:
     return lines
 
 
-def _groups(lines: list[UnitLine], parents: dict[int, str]) -> list[Group]:
+def _review(review: UnitReview | None) -> str:
+    if review is None:
+        return ""
+    return L.ALL_APPROVED if review.all_approved else L.NOT_APPROVED
+
+
+def _groups(
+    lines: list[UnitLine], parents: dict[int, str], closed: Collection[int] = ()
+) -> list[Group]:
     groups: dict[int | None, Group] = {}
     for line in lines:
         group = groups.get(line.parent_id)
         if group is None:
             name = parents.get(line.parent_id, L.NO_PARENT) if line.parent_id else L.NO_PARENT
-            group = groups[line.parent_id] = Group(line.parent_id, name)
+            group = groups[line.parent_id] = Group(
+                line.parent_id, name, closed=line.parent_id in closed
+            )
         group.units.append(line)
     return list(groups.values())
 
@@ -129,7 +142,8 @@ async def write_report(
     topics = {code: name for code, name in await Topic.all().values_list("code", "name")}
     lines = await _unit_lines(scope, today)
     parents = await unit_names(line.parent_id for line in lines if line.parent_id)
-    groups = _groups(lines, parents)
+    closed = await closed_units(scope.period.id) if scope.period else {}
+    groups = _groups(lines, parents, closed)
     review = scope.review
     heading = Heading(
         label=scope.label,

@@ -230,7 +230,11 @@ def _group(
     if tail:
         done = _done_text(heading, group.done, len(group.units))
         cells += [looks.group_center.text(ws, done)]
-        cells += [looks.group_center.text(ws, None) for _ in tail[1:]]
+        # Beside a commune's count, whether it has closed the period's figures.
+        closed = L.GROUP_CLOSED if group.closed else None
+        cells += [
+            looks.group_center.text(ws, closed if n == 0 else None) for n in range(len(tail) - 1)
+        ]
     sheet.append(cells, fit=(1,))
     if heading.review is not None and tail:  # one cell across the review's three columns
         merge(ws, sheet.row, len(cells) - len(tail) + 1, len(cells))
@@ -257,7 +261,8 @@ def _unit(ws: Any, looks: Looks, n: int, unit: UnitLine, heading: Heading) -> li
             unit.status, looks.text_center
         )
         name = L.NIL_LATE if unit.nil and unit.status == Status.LATE else None
-        cells.append(look.text(ws, name or L.STATUS_NAMES[unit.status]))
+        status = name or L.STATUS_NAMES[unit.status]
+        cells.append(look.text(ws, f"{status}, {unit.review}" if unit.review else status))
         reported = unit.reported_at.astimezone(VN_TZ).date() if unit.reported_at else None
         cells.append(looks.date.value(ws, reported))
     return cells

@@ -40,6 +40,7 @@ SEED_KINDS: list[dict[str, Any]] = [
                 "unit": "buổi",
                 "prompt": "Phát bao nhiêu buổi (lượt)?",
                 "sum": True,
+                "soft_max": 40,  # above it the reporter is asked to check, the reviewer told
             },
             {
                 "key": "minutes",
@@ -127,6 +128,7 @@ SEED_KINDS: list[dict[str, Any]] = [
                 "type": "int",
                 "min": 1,
                 "max": 5000,
+                "soft_max": 1000,
                 "unit": "người",
                 "prompt": "Bao nhiêu người dự?",
                 "sum": True,

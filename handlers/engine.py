@@ -23,6 +23,7 @@ from handlers import (
     registration,
     remind,
     report,
+    review,
 )
 from handlers import texts as T
 from handlers import texts_directives as D
@@ -47,8 +48,9 @@ FLOWS: dict[str, ModuleType] = {
     "ack": ack,
     "directives": directives,
     "dirview": directive_read,
+    "review": review,
 }
-IDLE_FLOWS = {None, "menu", "remind", "ack"}
+IDLE_FLOWS = {None, "menu", "remind", "ack", "review"}
 PROACTIVE_FLOWS = (remind, ack)  # a question the bot asked first: other text goes to the menu
 CANCEL_WORDS = {"huy", "/huy", "/cancel", "thoat", "huy bo", "/thoat"}
 BACK_WORDS = {"quay lai", "/quaylai", "/back", "lai", "tro lai", "quaylai"}
@@ -62,6 +64,8 @@ COMMANDS = {
     "/baocao": None,
     "/cuatoi": "mine",
     "/khongphatsinh": "nil",
+    "/duyet": "review",
+    "/chotso": "closing",
     "/vanban": "dir",
     "/thongbao": "notice",
     "/ketqua": "dir_result",

@@ -6,6 +6,7 @@ import hashlib
 import os
 from pathlib import Path
 
+from handlers.checks import phash_of
 from handlers.messages import Photo
 from models import Media
 
@@ -27,6 +28,10 @@ async def store_photo(photo: Photo, media_dir: Path) -> tuple[Media, bool]:
     tmp.write_bytes(photo.content)
     os.replace(tmp, target)
     media = await Media.create(
-        sha256=sha, path=str(relative), mime=photo.mime, size=len(photo.content)
+        sha256=sha,
+        path=str(relative),
+        mime=photo.mime,
+        size=len(photo.content),
+        phash=await phash_of(photo.content),
     )
     return media, False

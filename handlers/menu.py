@@ -16,8 +16,10 @@ from handlers import (
     nil,
     oneline,
     report,
+    review,
     supervise,
 )
+from handlers import review_texts as RT
 from handlers import texts as T
 from handlers import texts_directives as D
 from handlers.fields import Question
@@ -38,7 +40,12 @@ def main_choices(turn: Turn) -> list[tuple[str, str]]:
         choices += [(f"k:{k.code}", k.name) for k in turn.catalog.menu_kinds]
         choices += [("repeat", T.MENU_REPEAT), ("nil", T.MENU_NIL), ("mine", T.MENU_MINE)]
     if turn.member.role != Role.REPORTER:
-        choices += [("late", T.MENU_LATE), ("export", T.MENU_EXPORT), ("dir", D.MENU_DIRECTIVES)]
+        choices += [
+            ("review", RT.MENU_REVIEW),
+            ("late", T.MENU_LATE),
+            ("export", T.MENU_EXPORT),
+            ("dir", D.MENU_DIRECTIVES),
+        ]
     else:
         choices.append(("read", D.MENU_READ))
     choices.append(("help", T.MENU_HELP))
@@ -93,6 +100,10 @@ async def on_value(turn: Turn, value: str, arg: str = "") -> None:
         page = value.partition(":")[2]
         if not await supervise.late_units(turn, int(page) if is_int_text(page, 4) else 0):
             show(turn)
+    elif value == "review":
+        await review.start(turn)
+    elif value == "closing":
+        await review.start_close(turn)
     elif value == "export":
         await exporting.export_command(turn, arg)
         show(turn)

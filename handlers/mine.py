@@ -2,13 +2,30 @@
 
 from __future__ import annotations
 
-from handlers import report
+from handlers import report, reviewing
+from handlers import review_texts as RT
 from handlers import texts as T
 from handlers.audit import record
-from handlers.fields import Question
+from handlers.fields import Question, short
 from handlers.parsing import is_int_text
 from handlers.turn import Turn
-from models import Activity, NilReport
+from models import Activity, Member, NilReport
+from models.review import Review
+
+
+async def review_lines(activity_id: int) -> list[str]:
+    """The report's review state, the reason it was sent back, who edited it last."""
+    review = await Review.get_or_none(activity_id=activity_id)
+    if review is None:
+        return []
+    lines = [RT.MINE_STATE.format(state=RT.STATE_NAMES[review.state])]
+    if review.state == "returned" and review.reason:
+        lines.append(RT.MINE_REASON.format(reason=short(review.reason, 90)))
+    editor = await Member.get_or_none(id=review.edited_by_id) if review.edited_by_id else None
+    if editor is not None:
+        lines.append(RT.EDITED_BY.format(name=editor.name))
+    return lines
+
 
 PAGE = 4
 EDIT, DELETE, YES = "edit", "delete", "yes"
@@ -39,12 +56,18 @@ async def start(turn: Turn, page: int = 0) -> None:
     if not activities and not nils:
         turn.finish(T.MINE_EMPTY if not page else None)
         return
+    returned = set(  # sent back for a fix: marked in the list
+        await Review.filter(
+            activity_id__in=[a.id for a in activities], state="returned"
+        ).values_list("activity_id", flat=True)
+    )
     for a in activities:
         kind = turn.catalog.kind_by_id(a.kind_id)
         choices.append(
             (
                 f"a:{a.id}",
-                T.MINE_ITEM.format(
+                ("↩ " if a.id in returned else "")
+                + T.MINE_ITEM.format(
                     receipt=a.receipt,
                     kind=kind.name if kind else "?",
                     date=a.activity_date.strftime("%d/%m"),
@@ -84,13 +107,11 @@ async def on_value(turn: Turn, value: str) -> None:
             return
         kind = turn.catalog.kind_by_id(activity.kind_id)
         assert kind is not None
-        text = "\n".join(
-            [
-                f"{activity.receipt} · {kind.name} (lần sửa {activity.version})",
-                report.summary_text(kind, activity.data, turn),
-                T.ITEM_ACTIONS,
-            ]
-        )
+        head = f"{activity.receipt} · {kind.name} (lần sửa {activity.version})"
+        # The report in one message, its review and the actions in the next: each fits.
+        turn.say("\n".join([head, report.summary_text(kind, activity.data, turn)]))
+        turn.flush()
+        text = "\n".join([*await review_lines(activity.id), T.ITEM_ACTIONS])
         turn.goto("mine", "item", {"id": activity.id})
         turn.ask(Question(text, [(EDIT, T.EDIT), (DELETE, T.DELETE)], free=False))
     elif turn.step == "item":
@@ -138,6 +159,11 @@ async def _withdraw_nil(turn: Turn, nil_id: int) -> None:
 async def _delete(turn: Turn) -> None:
     activity = await _load(turn, turn.state["id"])
     if activity is None:
+        return
+    closed = await reviewing.closed_by(turn.unit, activity.period_id)
+    if closed is not None:  # a deletion after closing changes the figures too
+        period = T.period_label(activity.period.start, activity.period.end)
+        turn.finish(RT.CLOSED_NO_DELETE.format(period=period, unit=closed.name))
         return
     deleted = await Activity.filter(
         id=activity.id, version=turn.state["ver"], deleted_at=None

@@ -4,17 +4,20 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from handlers import nil
+from handlers import nil, review
 from handlers import texts as T
 from handlers.reminders import reminder_text
 from handlers.turn import Turn
 from models import Outbox, Period, Snooze
 from models.periods import is_locked, vn_today
 
-NOW, NIL, SNOOZE = "now", "nil", "snooze"
+NOW, NIL, SNOOZE, FIX = "now", "nil", "snooze", "fix"
 
 
 async def on_value(turn: Turn, value: str) -> None:
+    if value == FIX:  # a report sent back: straight into editing it
+        await review.fix(turn, turn.state.get("activity"))
+        return
     period = await Period.get_or_none(id=turn.state.get("period", 0))
     if period is None or is_locked(period, turn.today):
         turn.finish(T.REMIND_STALE)

@@ -16,8 +16,9 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
+from handlers import checks, parsing, reviewing
 from handlers import fields as F
-from handlers import parsing
+from handlers import review_texts as RT
 from handlers import texts as T
 from handlers.audit import record
 from handlers.catalog import KindInfo
@@ -117,7 +118,9 @@ async def repeat(turn: Turn, kind_code: str | None, day: date | None) -> bool:
     return True
 
 
-def start_edit(turn: Turn, activity: Activity, kind: KindInfo) -> None:
+def start_edit(turn: Turn, activity: Activity, kind: KindInfo, at_summary: bool = False) -> None:
+    """Edit a saved report: pick a field, or (`at_summary`, from a sent-back notice) its
+    summary, where a photo or a note is added at once."""
     turn.goto(
         "report",
         "pick",
@@ -131,7 +134,7 @@ def start_edit(turn: Turn, activity: Activity, kind: KindInfo) -> None:
             "sum": True,
         },
     )
-    ask_pick(turn)
+    ask_summary(turn) if at_summary else ask_pick(turn)
 
 
 def next_step(turn: Turn) -> None:
@@ -315,6 +318,8 @@ async def on_value(turn: Turn, value: str) -> None:
             await save(turn)
         else:
             ask_pick(turn)
+    elif turn.step == "doubt":
+        await _doubt(turn, value)
     elif turn.step == "pick" and value.startswith("f:"):
         kind = _kind(turn)
         if kind is None or kind.field(value[2:]) is None:
@@ -451,7 +456,7 @@ async def back(turn: Turn) -> None:
         turn.state.pop("follow")
         ask_field(turn)
         return
-    if turn.step == "pick" or (turn.step == "field" and turn.state.get("sum")):
+    if turn.step in ("pick", "doubt") or (turn.step == "field" and turn.state.get("sum")):
         ask_summary(turn)
         return
     if turn.step == "summary" and turn.state.get("edit"):
@@ -496,6 +501,13 @@ async def save(turn: Turn) -> None:
         turn.goto("report", "field")
         ask_field(turn)
         return
+    closed = await reviewing.closed_by(turn.unit, period.id)
+    if closed is not None:
+        turn.say(RT.CLOSED.format(period=label, unit=closed.name))
+        ask_summary(turn)
+        return
+    if await checks.question_figures(turn, kind, values, period):
+        return
     if turn.state.get("edit"):
         await _save_edit(turn, kind, values, activity_date, period.id)
         return
@@ -514,6 +526,9 @@ async def save(turn: Turn) -> None:
         )
         await record(turn.member.id, "activity", activity.id, "create", None, values)
         await tie_report(activity.id, turn.unit, activity_date, kind.fields, values)
+        await reviewing.submitted(
+            activity, turn.member.id, turn.now, await _flags(turn, activity.id)
+        )
         nil_report = await NilReport.filter(unit_id=turn.unit.id, period_id=period.id).first()
         if nil_report is not None:
             await nil_report.delete()
@@ -544,4 +559,36 @@ async def _save_edit(
     )
     await record(turn.member.id, "activity", activity_id, "edit", before.data, values)
     await tie_report(activity_id, turn.unit, activity_date, kind.fields, values)
+    flags = await _flags(turn, activity_id)
+    was_returned = await reviewing.resubmitted(
+        activity_id, version + 1, turn.member.id, turn.now, flags
+    )
+    if was_returned:
+        turn.say(T.UPDATED.format(receipt=receipt, version=version + 1))
+        turn.finish(RT.RESUBMITTED)
+        return
     turn.finish(T.UPDATED.format(receipt=receipt, version=version + 1))
+
+
+async def _flags(turn: Turn, activity_id: int) -> list[dict[str, Any]]:
+    """What the reviewer is told: figures kept after the question, photos seen before."""
+    photos = [p for v in turn.state["values"].values() if isinstance(v, list) for p in v]
+    photos = [p for p in photos if isinstance(p, str) and len(p) == 64]
+    return [*turn.state.get("flagged", []), *await checks.photo_flags(activity_id, photos)]
+
+
+async def _doubt(turn: Turn, value: str) -> None:
+    """The answer to "Số này lớn hơn nhiều so với các lần trước": keep it (flagged for the
+    reviewer) or correct it."""
+    key, figure = turn.state.pop("doubt", [None, None])
+    if key is None:
+        ask_summary(turn)
+        return
+    if value == "keep":
+        turn.state.setdefault("kept", {})[key] = figure
+        await save(turn)
+        return
+    turn.state["key"] = key
+    turn.state["sum"] = True
+    turn.goto("report", "field")
+    ask_field(turn)

@@ -31,8 +31,14 @@ async def late_units(turn: Turn, page: int = 0) -> bool:
     label = T.period_label(period.start, period.end)
     scope = await scope_unit(turn.member, turn.unit)
     missing = [s for s in await unit_statuses(period, scope) if s.status == Status.MISSING]
+    if page == 0:  # where the review stands, in a message of its own before the list
+        from handlers.reviewing import review_lines  # reviewing uses scope_unit from here
+
+        if not missing:
+            turn.say(T.LATE_NONE.format(unit=scope.name, period=label))
+        turn.say("\n".join(await review_lines(period, scope)))
+        turn.flush()
     if not missing:
-        turn.say(T.LATE_NONE.format(unit=scope.name, period=label))
         return False
     shown = missing[page * PAGE : (page + 1) * PAGE]
     reporters: dict[int, list[Member]] = {}

@@ -243,6 +243,8 @@ TG_COMMANDS = {
     "khongphatsinh": "Báo cáo không phát sinh",
     "cuatoi": "Báo cáo của tôi",
     "chuabaocao": "Đơn vị chưa báo cáo (cán bộ theo dõi)",
+    "duyet": "Duyệt báo cáo (cán bộ theo dõi)",
+    "chotso": "Chốt số liệu của xã (cán bộ theo dõi)",
     "xuatbaocao": "Xuất báo cáo Excel và Word, ví dụ /xuatbaocao 11/2026 hoặc quý 4/2026",
     "huongdan": "Hướng dẫn",
     "huy": "Hủy việc đang làm",

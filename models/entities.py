@@ -254,6 +254,8 @@ class AuditEntry(Model):
 class Media(Model):
     id = fields.IntField(primary_key=True)
     sha256 = fields.CharField(max_length=64, unique=True)
+    # A perceptual hash (64-bit, hex): the same picture resized or recompressed keeps it nearly.
+    phash = fields.CharField(max_length=16, null=True)
     path = fields.CharField(max_length=300)
     mime = fields.CharField(max_length=100, default="")
     size = fields.IntField(default=0)

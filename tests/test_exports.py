@@ -204,10 +204,11 @@ async def test_a_period_with_every_status_as_libreoffice_computes_it(
     # Units, the commune subtotals and the grand total (SUM formulas, computed by LibreOffice):
     # broadcast sessions and minutes, slogans, banners, panels, posters, meetings, attendees.
     assert summary["Chi bộ bản Một"][2:] == [
-        "3", "90", "0", "4", "0", "0", "0", "0", "đúng hạn", "10/10/2026"
+        "3", "90", "0", "4", "0", "0", "0", "0", "đúng hạn, đã duyệt", "10/10/2026"
     ]  # fmt: skip
+    # Reports from before the review count as approved (no review row).
     assert summary["Chi bộ bản Hai"][2:] == [
-        "2", "45", "6", "0", "0", "0", "1", "30", "muộn", "07/11/2026"
+        "2", "45", "6", "0", "0", "0", "1", "30", "muộn, đã duyệt", "07/11/2026"
     ]  # fmt: skip
     assert summary["Chi bộ bản Ba"][-2:] == ["không phát sinh", "02/11/2026"]
     assert summary["Chi bộ bản Bốn"][-2:] == ["chưa báo cáo", ""]

@@ -127,7 +127,12 @@ async def test_supervisor_sees_late_cells_of_their_commune_only(
     assert "1 đơn vị chưa báo cáo tháng 11/2026 (hạn 05/12/2026)" in sup.text
     # Each late cell with its secretary and a number to call.
     assert "• Chi bộ bản Hai: Tòng Thị Giả 0900000102" in sup.text
-    assert "Chi bộ bản Một" not in sup.text and "Chi bộ bản Ba" not in sup.text
+    assert "Chi bộ bản Một" not in sup.last.text and "Chi bộ bản Ba" not in sup.last.text
+    # Before the list, where the review stands: the one report waits for approval.
+    assert (
+        sup.replies[0].text
+        == "Đã duyệt hết: 0/1 đơn vị đã báo cáo.\nChưa duyệt xong: Chi bộ bản Một."
+    )
     admin = Chat(engine, world.admin.phone)
     await admin.send("/start")
     await admin.press("Đơn vị chưa báo cáo")
