@@ -253,14 +253,14 @@ def show(f: Field, value: Any, catalog: Catalog, *, brief: bool = False) -> str:
     if kind == "topics":
         names = [catalog.topic_name(c) for c in value]
         if brief:
-            names = [short(n, 26) for n in names[:2]] + ([f"+{len(names) - 2}"] * (len(names) > 2))
+            names = [short(n, 24) for n in names[:2]] + ([f"+{len(names) - 2}"] * (len(names) > 2))
         return "; ".join(names)
     if kind == "photos":
-        return f"{len(value)} ảnh"
+        return str(len(value)) if brief else f"{len(value)} ảnh"
     if isinstance(value, dict) and "lat" in value:
         return show_location(value)
     text = str(value)
-    return short(text, 60) if brief else text
+    return short(text, 30) if brief else text
 
 
 def missing_required(fields: list[Field], values: dict[str, Any]) -> list[Field]:

@@ -206,11 +206,15 @@ def _summary_choices(turn: Turn) -> list[tuple[str, str]]:
     return [(SAVE, T.SAVE_CHANGES if turn.state.get("edit") else T.SAVE), (EDIT, T.EDIT_FIELD)]
 
 
-def _summary_hint(kind: KindInfo) -> str:
-    extras = {f["type"] for f in kind.fields if F.is_asked_at_summary(f)}
-    if "text" in extras:
+def _summary_hint(kind: KindInfo, values: dict[str, Any]) -> str:
+    """How to add a photo or a note, while the report has neither yet (then it is known)."""
+    extras = [f for f in kind.fields if F.is_asked_at_summary(f)]
+    if any(values.get(f["key"]) not in (None, "", []) for f in extras):
+        return ""
+    types = {f["type"] for f in extras}
+    if "text" in types:
         return T.SUMMARY_ADD_BOTH
-    return T.SUMMARY_ADD_PHOTO if "photos" in extras else ""
+    return T.SUMMARY_ADD_PHOTO if "photos" in types else ""
 
 
 def ask_summary(turn: Turn) -> None:
@@ -221,7 +225,7 @@ def ask_summary(turn: Turn) -> None:
     turn.goto("report", "summary")
     turn.state.pop("key", None)
     parts = [T.SUMMARY.format(kind=kind.name), summary_text(kind, turn.state["values"], turn)]
-    if hint := _summary_hint(kind):
+    if hint := _summary_hint(kind, turn.state["values"]):
         parts.append(hint)
     turn.ask(Question("\n".join(parts), _summary_choices(turn)))
 
