@@ -16,6 +16,7 @@ from bot.config import Settings
 from bot.scheduler import build_scheduler
 from bot.sender import OutboxSender
 from bot.web import WebServer
+from bot.web.board import Board
 from handlers.directive_actions import deliver_running
 from handlers.engine import Engine
 from handlers.reminders import sweep
@@ -100,6 +101,8 @@ async def serve(settings: Settings, stop: asyncio.Event | None = None) -> None:
         log.error("no channel can start; remove the tokens from .env to run the console demo")
         raise SystemExit(2)
     web_server = WebServer(settings.web_host, settings.web_port)
+    board = Board.from_settings(settings, engine.clock)
+    board.install(web_server.app)
     for channel in channels:
         web_server.add_routes(channel.name, channel.web_routes())
 
@@ -130,6 +133,7 @@ async def serve(settings: Settings, stop: asyncio.Event | None = None) -> None:
         for sig in signals:
             loop.remove_signal_handler(sig)
         await web_server.stop()  # no new webhook calls while the channels finish their work
+        await board.stop()
         for channel in reversed(started):
             try:
                 await channel.stop()

@@ -65,6 +65,7 @@ COMMANDS = {
     "/thongbao": "notice",
     "/ketqua": "dir_result",
     "/danhan": "ack",
+    "/web": "web",
 }
 
 

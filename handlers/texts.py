@@ -244,6 +244,7 @@ TG_COMMANDS = {
     "cuatoi": "Báo cáo của tôi",
     "chuabaocao": "Đơn vị chưa báo cáo (cán bộ theo dõi)",
     "xuatbaocao": "Xuất báo cáo Excel, ví dụ /xuatbaocao 11/2026",
+    "web": "Mở trang quản lý trên trình duyệt (cán bộ theo dõi)",
     "huongdan": "Hướng dẫn",
     "huy": "Hủy việc đang làm",
 }

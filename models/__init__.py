@@ -28,6 +28,7 @@ from models.entities import (
     Unit,
     ZaloFollow,
 )
+from models.web import DocumentStatus, WebDocument, WebLogin, WebSession
 
 __all__ = [
     "Activity",
@@ -38,6 +39,7 @@ __all__ = [
     "Directive",
     "DirectiveAck",
     "DirectiveTopic",
+    "DocumentStatus",
     "Identity",
     "InviteCode",
     "Media",
@@ -53,5 +55,8 @@ __all__ = [
     "Snooze",
     "Topic",
     "Unit",
+    "WebDocument",
+    "WebLogin",
+    "WebSession",
     "ZaloFollow",
 ]
