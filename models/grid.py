@@ -3,14 +3,15 @@ for the whole year (units, activities grouped by unit and period, nil reports)."
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import date, datetime
+import asyncio
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
 from enum import StrEnum
 from typing import Any
 
 from models.entities import Period, Unit
 from models.periods import PeriodBounds, ReportRules, bounds_for, end_of_day_utc
-from models.queries import _dt, fetch, subtree_prefix, tree_order
+from models.queries import _dt, fetch, fetch_rows, subtree_prefix, tree_order
 
 
 class Cell(StrEnum):
@@ -21,26 +22,32 @@ class Cell(StrEnum):
     NOT_DUE = "not_due"  # not reported, and the deadline has not passed yet
 
 
-REPORTED = (Cell.ON_TIME, Cell.LATE, Cell.NIL)
+CELLS = list(Cell)  # a cell's index in this list is its code in a row's counts
+ON_TIME, LATE, NIL, MISSING, NOT_DUE = range(len(CELLS))
+K = len(CELLS)
 
 
-@dataclass
+@dataclass(frozen=True)
 class Tally:
-    """A group's counts for one period: its reporting units by status."""
+    """A group's counts for one period: its reporting units (whole subtree) by status."""
 
-    counts: dict[Cell, int] = field(default_factory=lambda: dict.fromkeys(Cell, 0))
-
-    @property
-    def due(self) -> int:
-        return sum(self.counts.values()) - self.counts[Cell.NOT_DUE]
-
-    @property
-    def reported(self) -> int:
-        return sum(self.counts[c] for c in REPORTED)
+    on_time: int
+    late: int
+    nil: int
+    missing: int
+    not_due: int
 
     @property
     def total(self) -> int:
-        return sum(self.counts.values())
+        return self.on_time + self.late + self.nil + self.missing + self.not_due
+
+    @property
+    def due(self) -> int:
+        return self.total - self.not_due
+
+    @property
+    def reported(self) -> int:
+        return self.on_time + self.late + self.nil
 
     @property
     def rate(self) -> int | None:
@@ -58,9 +65,20 @@ class GridRow:
     path: str
     depth: int
     reports: bool
-    cells: list[Cell | None]  # a reporting unit's status per period
-    tallies: list[Tally]  # a group's counts per period (its whole subtree)
+    codes: list[int]  # a reporting unit's status per period, as indexes of CELLS
+    counts: list[int]  # its subtree's units by period and status: counts[period * K + code]
     children: int = 0
+
+    @property
+    def cells(self) -> list[Cell]:
+        return [CELLS[c] for c in self.codes]
+
+    def tally(self, period: int) -> Tally:
+        return Tally(*self.counts[period * K : (period + 1) * K])
+
+    @property
+    def tallies(self) -> list[Tally]:
+        return [self.tally(i) for i in range(len(self.counts) // K)]
 
 
 @dataclass
@@ -86,39 +104,52 @@ async def year_grid(root: Unit, year: int, rules: ReportRules, today: date) -> G
     periods = year_bounds(year, rules)
     index = {p.start.isoformat(): i for i, p in enumerate(periods)}
     prefix = subtree_prefix(root)
-    units = await fetch(
-        "SELECT id, code, name, parent_id, path, depth, reports FROM units "
-        "WHERE active = ? AND path LIKE ?",
-        [True, prefix],
-    )
     ids = await Period.filter(start__gte=periods[0].start, start__lte=periods[-1].start).values(
         "id", "start"
     )
     column = {r["id"]: index[_key(r["start"])] for r in ids if _key(r["start"]) in index}
-    first: dict[tuple[int, int], datetime] = {}
-    nil: set[tuple[int, int]] = set()
-    if column:
-        marks = ",".join("?" * len(column))
-        for r in await fetch(
-            f"""SELECT a.unit_id, a.period_id, MIN(a.created_at) AS first_at
+    marks = ",".join("?" * len(column)) or "NULL"
+    # The three reads are independent: on PostgreSQL they run at once on the pool's connections.
+    units, activities, nils = await asyncio.gather(
+        fetch(
+            "SELECT id, code, name, parent_id, path, depth, reports FROM units "
+            "WHERE active = ? AND path LIKE ?",
+            [True, prefix],
+        ),
+        fetch_rows(
+            f"""SELECT a.unit_id, a.period_id, MIN(a.created_at)
             FROM activities a JOIN units u ON u.id = a.unit_id
             WHERE a.period_id IN ({marks}) AND a.deleted_at IS NULL AND u.path LIKE ?
             GROUP BY a.unit_id, a.period_id""",
             [*column, prefix],
-        ):
-            at = _dt(r["first_at"])
-            if at is not None:
-                first[(r["unit_id"], column[r["period_id"]])] = at
-        for r in await fetch(
+        ),
+        fetch_rows(
             f"""SELECT n.unit_id, n.period_id FROM nil_reports n JOIN units u ON u.id = n.unit_id
             WHERE n.period_id IN ({marks}) AND u.path LIKE ?""",
             [*column, prefix],
-        ):
-            nil.add((r["unit_id"], column[r["period_id"]]))
-
-    deadlines = [end_of_day_utc(p.deadline) for p in periods]
-    due = [today > p.deadline for p in periods]
+        ),
+    )
+    # In UTC like the driver's values: datetimes of one tzinfo compare without utcoffset() calls.
+    deadlines = [end_of_day_utc(p.deadline).astimezone(UTC) for p in periods]
+    unreported = [MISSING if today > p.deadline else NOT_DUE for p in periods]
     n = len(periods)
+    # Each reporting unit's codes, from the rows as they come (no dict per row).
+    codes_of: dict[int, list[int]] = {}
+    for uid, pid, first_at in activities:
+        codes = codes_of.get(uid)
+        if codes is None:
+            codes = codes_of[uid] = list(unreported)
+        i = column[pid]
+        at = first_at if isinstance(first_at, datetime) else _dt(first_at)  # SQLite: text
+        codes[i] = ON_TIME if at is not None and at < deadlines[i] else LATE
+    for uid, pid in nils:
+        codes = codes_of.get(uid)
+        if codes is None:
+            codes = codes_of[uid] = list(unreported)
+        i = column[pid]
+        if codes[i] >= MISSING:  # a report of that period outranks the nil
+            codes[i] = NIL
+
     rows = [
         GridRow(
             unit_id=u["id"],
@@ -128,8 +159,8 @@ async def year_grid(root: Unit, year: int, rules: ReportRules, today: date) -> G
             path=u["path"],
             depth=u["depth"],
             reports=bool(u["reports"]),
-            cells=[None] * n,
-            tallies=[Tally() for _ in range(n)],
+            codes=[],
+            counts=[0] * (n * K),
         )
         for u in sorted(units, key=lambda u: tree_order(u["path"]))
     ]
@@ -138,20 +169,21 @@ async def year_grid(root: Unit, year: int, rules: ReportRules, today: date) -> G
         parent = by_id.get(row.parent_id) if row.parent_id is not None else None
         if parent is not None:
             parent.children += 1
+    offsets = [i * K for i in range(n)]
+    for row in rows:
         if not row.reports:
             continue
-        # The tallies of the unit's ancestors inside the subtree (and its own).
-        chain = [by_id[int(p)].tallies for p in row.path.strip("/").split("/") if int(p) in by_id]
-        uid = row.unit_id
-        for i in range(n):
-            at = first.get((uid, i))
-            if at is not None:
-                cell = Cell.ON_TIME if at < deadlines[i] else Cell.LATE
-            elif (uid, i) in nil:
-                cell = Cell.NIL
-            else:
-                cell = Cell.MISSING if due[i] else Cell.NOT_DUE
-            row.cells[i] = cell
-            for tallies in chain:
-                tallies[i].counts[cell] += 1
+        codes = codes_of.get(row.unit_id) or list(unreported)
+        row.codes = codes
+        # A leaf counts in its parent; a unit with children (rare when it reports) in itself,
+        # and then goes up with the groups below.
+        target = row if row.children else by_id.get(row.parent_id or 0)
+        if target is not None:
+            counts = target.counts
+            for o, c in zip(offsets, codes, strict=True):
+                counts[o + c] += 1
+    for row in sorted((r for r in rows if r.children), key=lambda r: -r.depth):
+        parent = by_id.get(row.parent_id) if row.parent_id is not None else None
+        if parent is not None:
+            parent.counts = [a + b for a, b in zip(parent.counts, row.counts, strict=True)]
     return Grid(year, periods, rows, today)

@@ -183,9 +183,18 @@ async def test_the_grid_shows_the_subtree_by_month(site: Site, world: World) -> 
         assert r.headers[name] == value
 
     admin = await site.login(world.admin)
-    assert cell(admin, c3, "2026-10") == "miss ✗"
     assert cell(admin, world.province, "2026-10") == "late 2/3"
     assert cell(admin, world.province, "2026-11") == "nd 2/3"
+    assert cell(admin, world.other_commune, "2026-10") == "miss 0/1"
+    # The communes' cells come when a commune is opened (or with "open every level").
+    assert "Chi bộ bản Ba" not in admin
+    x2 = world.other_commune.id
+    assert f'data-id="{x2}" class="l1 g" data-load' in admin
+    rows = await (await site.client.get(f"/web/rows?nam=2026&dv={x2}&l=1")).text()
+    assert cell(rows, c3, "2026-10") == "miss ✗" and 'data-l="2"' in rows
+    assert "Chi bộ bản Một" not in rows and "<html" not in rows
+    everything = await (await site.client.get("/web/?mo=1")).text()
+    assert cell(everything, c3, "2026-10") == "miss ✗" and cell(everything, c1, "2026-10")
     # The filter by subtree and year.
     only = await (await site.client.get(f"/web/?nam=2025&dv={world.other_commune.id}")).text()
     assert "Chi bộ bản Ba" in only and "Chi bộ bản Một" not in only
@@ -224,6 +233,7 @@ async def test_another_communes_unit_report_photo_and_document_are_not_found(
         f"/web/photo/{site.data.photo_activity.id}/{site.data.other_sha}",
         f"/web/documents/{site.data.other_document.id}/file",
         f"/web/?dv={world.other_commune.id}",
+        f"/web/rows?nam=2026&dv={world.other_commune.id}&l=0",
         "/web/u/999999/2026-11",
         "/web/u/abc/2026-11",
     ):
@@ -358,3 +368,15 @@ async def test_directives_page_lists_the_scopes_directives(site: Site, world: Wo
     await site.board.documents.settled()
     doc = await WebDocument.get(kind="directive")
     assert doc.status == DocumentStatus.READY and doc.label == "5-HD/DU"
+
+
+async def test_a_build_cut_short_by_a_restart_shows_as_failed(site: Site, world: World) -> None:
+    doc = await WebDocument.create(
+        kind="month", label="tháng 10/2026", unit=world.commune, file_name="month_lost.xlsx"
+    )
+    await WebDocument.filter(id=doc.id).update(created_at=site.clock() - timedelta(hours=1))
+    await site.login(world.supervisor)
+    html = await (await site.client.get("/web/documents")).text()
+    assert W.DOCS_FAILED in html and 'http-equiv="refresh"' not in html
+    assert (await WebDocument.get(id=doc.id)).status == DocumentStatus.FAILED
+    assert (await site.client.get(f"/web/documents/{doc.id}/file")).status == 404

@@ -65,7 +65,7 @@ def driver(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"):
         options.add_argument(arg)
     options.add_argument(f"--window-size={DESKTOP[0]},{DESKTOP[1]}")
-    options.add_argument("--lang=vi-VN")  # dates in the form fields as dd/mm/yyyy
+    options.add_argument("--lang=vi-VN")
     downloads = tmp_path_factory.mktemp("downloads")
     options.add_experimental_option(
         "prefs",
@@ -197,11 +197,15 @@ async def test_an_admin_reads_opens_downloads_and_uploads(
     await b.find("#grid")
     assert "Tỉnh ủy Thử Nghiệm" in await b.text()
     c1 = world.cells[0]
-    cell = await b.find(f'a[href="/web/u/{c1.id}/2026-10"]')
-    assert await b.do(lambda: cell.find_element("xpath", "..").get_attribute("class")) == "ok"
-    # Cells are folded under their commune until it is opened.
-    assert not await b.do(cell.is_displayed)
+    # Cells are folded under their commune until it is opened (their rows fetched then).
+    assert "Chi bộ bản Một" not in await b.text()
     toggle = await b.find(f'tr[data-p="{world.commune.path}"] button.t')
+    await b.do(toggle.click)
+    cell = await b.find(f'a[href="/web/u/{c1.id}/2026-10"]')
+    assert await b.do(cell.is_displayed)
+    assert await b.do(lambda: cell.find_element("xpath", "..").get_attribute("class")) == "ok"
+    await b.do(toggle.click)  # closed again, then open: no second fetch
+    assert not await b.do(cell.is_displayed)
     await b.do(toggle.click)
     assert await b.do(cell.is_displayed)
     await b.shot("web-grid-desktop", DESKTOP)
@@ -216,6 +220,9 @@ async def test_an_admin_reads_opens_downloads_and_uploads(
     page = await b.text()
     assert data.photo_activity.receipt in page and "45 phút" in page
     await b.shot("web-unit-phone", PHONE)
+    history = await b.find("details summary")
+    await b.do(history.click)  # the edit from the audit trail: which field, from what to what
+    assert "30 phút → 45 phút" in await b.text()
     await b.shot("web-unit-desktop", DESKTOP)
 
     # A workbook for the month, built while the page shows it pending, then downloaded.

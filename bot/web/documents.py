@@ -31,6 +31,7 @@ log = logging.getLogger(__name__)
 
 MAX_RANGE_DAYS = 366
 RECENT = 20
+STALE = timedelta(minutes=30)
 Build = Callable[[Path], Awaitable[str]]  # writes the file, returns the summary shown
 
 
@@ -222,6 +223,10 @@ class Documents:
     # -- pages --------------------------------------------------------------------------------
 
     async def _render(self, request: web.Request, viewer: Viewer, error: str = "") -> web.Response:
+        # A build cut short by a restart would show "in progress" for ever.
+        await WebDocument.filter(
+            status=DocumentStatus.PENDING, created_at__lt=self.clock() - STALE
+        ).update(status=DocumentStatus.FAILED, summary=W.DOCS_FAILED)
         docs = (
             await WebDocument.filter(unit__path__startswith=viewer.scope.path)
             .order_by("-id")
