@@ -181,6 +181,9 @@ async def test_the_grid_shows_the_subtree_by_month(site: Site, world: World) -> 
     r = await site.client.get("/web/")
     for name, value in HEADERS.items():
         assert r.headers[name] == value
+    css = await site.client.get("/web/static/board.css")
+    assert css.status == 200 and css.headers["Cache-Control"] == "public, max-age=3600"
+    assert css.headers["X-Content-Type-Options"] == "nosniff"
 
     admin = await site.login(world.admin)
     assert cell(admin, world.province, "2026-10") == "late 2/3"

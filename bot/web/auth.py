@@ -78,6 +78,8 @@ async def security_headers(request: web.Request, handler: Handler) -> web.Stream
         for name, value in HEADERS.items():
             e.headers.setdefault(name, value)
         raise
+    if request.path.startswith(f"{PREFIX}/static/"):  # the stylesheet and script: no secrets
+        response.headers.setdefault("Cache-Control", "public, max-age=3600")
     for name, value in HEADERS.items():
         response.headers.setdefault(name, value)
     return response
