@@ -9,6 +9,8 @@ from datetime import UTC, date, datetime
 from enum import StrEnum
 from typing import Any
 
+from tortoise import connections
+
 from models.entities import Period, Unit
 from models.periods import PeriodBounds, ReportRules, bounds_for, end_of_day_utc
 from models.queries import _dt, fetch, fetch_rows, subtree_prefix, tree_order
@@ -100,7 +102,41 @@ def _key(start: Any) -> str:
     return str(start)[:10]
 
 
-async def year_grid(root: Unit, year: int, rules: ReportRules, today: date) -> Grid:
+# Reported on time: before the end of the deadline day in Vietnam (UTC+7 all year, no DST).
+_ON_TIME = {
+    "postgres": "a.created_at < (p.deadline + 1)::timestamp AT TIME ZONE 'Asia/Ho_Chi_Minh'",
+    "sqlite": "datetime(a.created_at) < datetime(p.deadline, '+1 day', '-7 hours')",
+}
+
+
+def _counts_sql(dialect: str, marks: str) -> str:
+    """Reporting units by parent, period and status (0 on time, 1 late, 2 nil), counted by the
+    database: the page's groups need these, not 36,000 rows."""
+    subtree = "u.path LIKE ? AND u.reports = ? AND u.active = ?"
+    return f"""
+        SELECT x.parent_id, x.period_id, x.code, COUNT(*)
+        FROM (
+            SELECT u.parent_id, a.unit_id, a.period_id,
+                   MIN(CASE WHEN {_ON_TIME[dialect]} THEN 0 ELSE 1 END) AS code
+            FROM activities a JOIN periods p ON p.id = a.period_id
+            JOIN units u ON u.id = a.unit_id
+            WHERE a.period_id IN ({marks}) AND a.deleted_at IS NULL AND {subtree}
+            GROUP BY u.parent_id, a.unit_id, a.period_id
+            UNION ALL
+            SELECT u.parent_id, n.unit_id, n.period_id, 2
+            FROM nil_reports n JOIN units u ON u.id = n.unit_id
+            WHERE n.period_id IN ({marks}) AND {subtree} AND NOT EXISTS (
+                SELECT 1 FROM activities a WHERE a.unit_id = n.unit_id
+                AND a.period_id = n.period_id AND a.deleted_at IS NULL)
+        ) x
+        GROUP BY x.parent_id, x.period_id, x.code"""
+
+
+async def year_grid(
+    root: Unit, year: int, rules: ReportRules, today: date, leaf_depth: int | None = None
+) -> Grid:
+    """Every unit under `root` × the periods of `year`: each group's counts by status (counted
+    in the database), and the status of each reporting unit down to `leaf_depth` (None: all)."""
     periods = year_bounds(year, rules)
     index = {p.start.isoformat(): i for i, p in enumerate(periods)}
     prefix = subtree_prefix(root)
@@ -109,31 +145,37 @@ async def year_grid(root: Unit, year: int, rules: ReportRules, today: date) -> G
     )
     column = {r["id"]: index[_key(r["start"])] for r in ids if _key(r["start"]) in index}
     marks = ",".join("?" * len(column)) or "NULL"
-    # The three reads are independent: on PostgreSQL they run at once on the pool's connections.
-    units, activities, nils = await asyncio.gather(
+    deepest = 32767 if leaf_depth is None else leaf_depth  # depth is a SMALLINT
+    dialect = connections.get("default").capabilities.dialect
+    # The reads are independent: on PostgreSQL they run at once on the pool's connections.
+    units, counted, activities, nils = await asyncio.gather(
         fetch(
             "SELECT id, code, name, parent_id, path, depth, reports FROM units "
             "WHERE active = ? AND path LIKE ?",
             [True, prefix],
         ),
         fetch_rows(
+            _counts_sql(dialect, marks), [*column, prefix, True, True, *column, prefix, True, True]
+        ),
+        fetch_rows(
             f"""SELECT a.unit_id, a.period_id, MIN(a.created_at)
             FROM activities a JOIN units u ON u.id = a.unit_id
             WHERE a.period_id IN ({marks}) AND a.deleted_at IS NULL AND u.path LIKE ?
+              AND u.depth <= ?
             GROUP BY a.unit_id, a.period_id""",
-            [*column, prefix],
+            [*column, prefix, deepest],
         ),
         fetch_rows(
             f"""SELECT n.unit_id, n.period_id FROM nil_reports n JOIN units u ON u.id = n.unit_id
-            WHERE n.period_id IN ({marks}) AND u.path LIKE ?""",
-            [*column, prefix],
+            WHERE n.period_id IN ({marks}) AND u.path LIKE ? AND u.depth <= ?""",
+            [*column, prefix, deepest],
         ),
     )
     # In UTC like the driver's values: datetimes of one tzinfo compare without utcoffset() calls.
     deadlines = [end_of_day_utc(p.deadline).astimezone(UTC) for p in periods]
     unreported = [MISSING if today > p.deadline else NOT_DUE for p in periods]
     n = len(periods)
-    # Each reporting unit's codes, from the rows as they come (no dict per row).
+    # The shown reporting units' codes, from the rows as they come (no dict per row).
     codes_of: dict[int, list[int]] = {}
     for uid, pid, first_at in activities:
         codes = codes_of.get(uid)
@@ -167,21 +209,23 @@ async def year_grid(root: Unit, year: int, rules: ReportRules, today: date) -> G
     by_id = {r.unit_id: r for r in rows}
     for row in rows:
         parent = by_id.get(row.parent_id) if row.parent_id is not None else None
-        if parent is not None:
-            parent.children += 1
-    offsets = [i * K for i in range(n)]
-    for row in rows:
-        if not row.reports:
+        if parent is None:
             continue
-        codes = codes_of.get(row.unit_id) or list(unreported)
-        row.codes = codes
-        # A leaf counts in its parent; a unit with children (rare when it reports) in itself,
-        # and then goes up with the groups below.
-        target = row if row.children else by_id.get(row.parent_id or 0)
-        if target is not None:
-            counts = target.counts
-            for o, c in zip(offsets, codes, strict=True):
-                counts[o + c] += 1
+        parent.children += 1
+        if row.reports:  # every reporting child counts as not reported until the counts say
+            for i, c in enumerate(unreported):
+                parent.counts[i * K + c] += 1
+        if row.reports and row.depth <= deepest:
+            row.codes = codes_of.get(row.unit_id) or list(unreported)
+    for parent_id, pid, code, number in counted:
+        parent = by_id.get(parent_id)
+        if parent is not None and pid in column:
+            i = column[pid]
+            parent.counts[i * K + code] += number
+            parent.counts[i * K + unreported[i]] -= number
+    for row in rows:
+        if row.reports and not row.codes and row.depth <= deepest:
+            row.codes = codes_of.get(row.unit_id) or list(unreported)  # the root, if it reports
     for row in sorted((r for r in rows if r.children), key=lambda r: -r.depth):
         parent = by_id.get(row.parent_id) if row.parent_id is not None else None
         if parent is not None:

@@ -6,14 +6,14 @@ from __future__ import annotations
 import re
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 from conftest import Clock
-from webdata import RULES, Seeded, good_roster, roster_with_bad_row, seed
+from webdata import RULES, Seeded, good_roster, report, roster_with_bad_row, seed
 
 from bot.web.auth import COOKIE, HEADERS
 from bot.web.board import Board
@@ -24,6 +24,8 @@ from handlers import texts_web as W
 from handlers.engine import Engine
 from handlers.weblogin import issue_login
 from models import AuditEntry, DocumentStatus, Member, Unit, WebDocument, WebLogin, WebSession
+from models.periods import VN_TZ
+from models.tree import add_unit
 
 PUBLIC = "http://baocao.test"
 
@@ -383,3 +385,23 @@ async def test_a_build_cut_short_by_a_restart_shows_as_failed(site: Site, world:
     assert W.DOCS_FAILED in html and 'http-equiv="refresh"' not in html
     assert (await WebDocument.get(id=doc.id)).status == DocumentStatus.FAILED
     assert (await site.client.get(f"/web/documents/{doc.id}/file")).status == 404
+
+
+async def test_the_deadline_day_ends_at_midnight_in_vietnam(site: Site, world: World) -> None:
+    """The groups' counts (counted by the database) and a cell's status (read in Python) agree
+    on the last minute of the deadline day, 05/11 23:59 in Vietnam, and the first one after."""
+    last = await add_unit("C8", "Chi bộ bản Tám", world.commune)
+    after = await add_unit("C9", "Chi bộ bản Chín", world.commune)
+    await report(
+        last, world.reporter.id, date(2026, 10, 30), datetime(2026, 11, 5, 23, 59, tzinfo=VN_TZ)
+    )
+    await report(
+        after, world.reporter.id, date(2026, 10, 30), datetime(2026, 11, 6, 0, 1, tzinfo=VN_TZ)
+    )
+    html = await site.login(world.supervisor)
+    assert cell(html, last, "2026-10") == "ok ✓" and cell(html, after, "2026-10") == "late M"
+    # C1 in October and November and C8 on time; C2 and C9 late.
+    assert re.search(r"Đúng hạn: <b>3</b>", html) and re.search(r"Muộn: <b>2</b>", html)
+    assert cell(html, world.commune, "2026-10") == "ok 4/4"
+    province = await (await site.client.get(f"/web/?dv={world.province.id}")).text()
+    assert W.NOT_FOUND in province  # the province is above the supervisor

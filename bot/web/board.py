@@ -123,11 +123,15 @@ def grid_body(
 
 
 def _totals(grid: Grid) -> dict[str, int]:
-    counts = dict.fromkeys(range(len(CELLS)), 0)
-    for r in grid.rows:
-        for c in r.codes:
+    """The year's count of each status over the page's root and everything under it."""
+    counts = [0] * len(CELLS)
+    if grid.rows:
+        root = grid.rows[0]
+        for i, n in enumerate(root.counts):
+            counts[i % len(CELLS)] += n
+        for c in root.codes:
             counts[c] += 1
-    return {CELLS[c].value: n for c, n in counts.items()}
+    return {cell.value: counts[i] for i, cell in enumerate(CELLS)}
 
 
 class Board:
@@ -221,7 +225,8 @@ class Board:
         root = viewer.scope
         if request.query.get("dv"):
             root = await self._unit(viewer, request.query["dv"])
-        grid = await year_grid(root, year, self.rules, today)
+        depth = None if everything else root.depth + 1  # the reporting units shown
+        grid = await year_grid(root, year, self.rules, today, depth)
         groups = await Unit.filter(
             path__startswith=viewer.scope.path, reports=False, active=True
         ).values_list("id", "name", "depth")
@@ -249,7 +254,8 @@ class Board:
         unit = await self._unit(viewer, request.query.get("dv", ""))
         level_text = request.query.get("l", "")
         level = int(level_text) if level_text.isdigit() and len(level_text) < 3 else 0
-        grid = await year_grid(unit, self._year(request, today), self.rules, today)
+        year = self._year(request, today)
+        grid = await year_grid(unit, year, self.rules, today, unit.depth + 1)
         body = grid_body(grid, unit.depth, grid.year, base=level, shown=level + 1, below=True)
         response = web.Response(text=str(body), content_type="text/html")
         response.enable_compression()
