@@ -19,6 +19,7 @@ from bot.scheduler import build_scheduler
 from bot.sealing import Sealer
 from bot.sender import OutboxSender
 from bot.web import WebServer
+from bot.web.board import Board
 from handlers.directive_actions import deliver_running
 from handlers.engine import Engine
 from handlers.reminders import sweep
@@ -121,6 +122,8 @@ async def serve(settings: Settings, stop: asyncio.Event | None = None) -> None:
         if inbox is not None:
             inbox.lease = timedelta(seconds=settings.inbox_lease_seconds)
     web_server = WebServer(settings.web_host, settings.web_port)
+    board = Board.from_settings(settings, engine.clock)
+    board.install(web_server.app)
     for channel in channels:
         web_server.add_routes(channel.name, channel.web_routes())
 
@@ -151,6 +154,7 @@ async def serve(settings: Settings, stop: asyncio.Event | None = None) -> None:
         for sig in signals:
             loop.remove_signal_handler(sig)
         await web_server.stop()  # no new webhook calls while the channels finish their work
+        await board.stop()
         for channel in reversed(started):
             try:
                 await channel.stop()

@@ -70,6 +70,8 @@ class Settings(BaseSettings):
     download_link_secret: str = ""
     download_link_hours: int = Field(24, ge=1, le=24 * 30)
     public_url: str = ""
+    # Signs the board's one-time login links (empty: DOWNLOAD_LINK_SECRET, else one per start)
+    web_secret: str = ""
     web_host: str = "127.0.0.1"
     web_port: int = 8080
 

@@ -9,7 +9,7 @@ from tortoise import Tortoise
 from tortoise.backends.base.config_generator import expand_db_url
 from tortoise.migrations.api import migrate as run_migrations
 
-MODELS = ["models.entities", "models.directives", "models.review"]
+MODELS = ["models.entities", "models.directives", "models.review", "models.web"]
 
 
 def _connection(database_url: str) -> dict[str, Any]:

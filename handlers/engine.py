@@ -70,6 +70,7 @@ COMMANDS = {
     "/thongbao": "notice",
     "/ketqua": "dir_result",
     "/danhan": "ack",
+    "/web": "web",
 }
 
 

@@ -18,10 +18,12 @@ from handlers import (
     report,
     review,
     supervise,
+    weblogin,
 )
 from handlers import review_texts as RT
 from handlers import texts as T
 from handlers import texts_directives as D
+from handlers import texts_web as W
 from handlers.fields import Question
 from handlers.messages import Photo
 from handlers.parsing import ParseError, fold, is_int_text, match_choice, parse_date, words
@@ -46,6 +48,7 @@ def main_choices(turn: Turn) -> list[tuple[str, str]]:
             ("export", T.MENU_EXPORT),
             ("dir", D.MENU_DIRECTIVES),
         ]
+        choices.append(("web", W.MENU_WEB))
     else:
         choices.append(("read", D.MENU_READ))
     choices.append(("help", T.MENU_HELP))
@@ -107,6 +110,8 @@ async def on_value(turn: Turn, value: str, arg: str = "") -> None:
     elif value == "export":
         await exporting.export_command(turn, arg)
         show(turn)
+    elif value == "web":  # the link alone: with the menu it would not fit a Zalo message
+        await weblogin.web_command(turn, arg)
     elif value == "dir":  # /vanban: a reporter reads, a supervisor or admin manages
         if turn.member.role == Role.REPORTER:
             await directive_read.start(turn)

@@ -246,6 +246,7 @@ TG_COMMANDS = {
     "duyet": "Duyệt báo cáo (cán bộ theo dõi)",
     "chotso": "Chốt số liệu của xã (cán bộ theo dõi)",
     "xuatbaocao": "Xuất báo cáo Excel và Word, ví dụ /xuatbaocao 11/2026 hoặc quý 4/2026",
+    "web": "Mở trang quản lý trên trình duyệt (cán bộ theo dõi)",
     "huongdan": "Hướng dẫn",
     "huy": "Hủy việc đang làm",
 }

@@ -29,6 +29,7 @@ from models.entities import (
     Unit,
     ZaloFollow,
 )
+from models.web import DocumentStatus, WebDocument, WebLogin, WebSession
 
 __all__ = [
     "Activity",
@@ -39,6 +40,7 @@ __all__ = [
     "Directive",
     "DirectiveAck",
     "DirectiveTopic",
+    "DocumentStatus",
     "Identity",
     "InboxEntry",
     "InviteCode",
@@ -55,5 +57,8 @@ __all__ = [
     "Snooze",
     "Topic",
     "Unit",
+    "WebDocument",
+    "WebLogin",
+    "WebSession",
     "ZaloFollow",
 ]

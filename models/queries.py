@@ -59,6 +59,13 @@ async def fetch(sql: str, params: list[Any]) -> list[dict[str, Any]]:
     return await conn.execute_query_dict(_sql(sql, conn.capabilities.dialect), params)
 
 
+async def fetch_rows(sql: str, params: list[Any]) -> list[Any]:
+    """Rows as the driver gives them (tuples by position): no dict per row, for big reads."""
+    conn = connections.get("default")
+    _, rows = await conn.execute_query(_sql(sql, conn.capabilities.dialect), params)
+    return list(rows)
+
+
 def tree_order(path: str) -> list[int]:
     """Sort key for a materialised path: /1/9/ before /1/10/ (as text it would come after)."""
     return [int(part) for part in path.strip("/").split("/") if part]

@@ -1,5 +1,5 @@
-"""The project's one aiohttp web server: a health check, and whatever routes each channel
-registers (Telegram's webhook now, Zalo's later).
+"""The project's one aiohttp web server: a health check, the board's pages (bot/web/board.py) and
+whatever routes each channel registers (Telegram's webhook, Zalo's).
 
 Routes are added before `start`: aiohttp freezes its router when the server starts."""
 
@@ -13,13 +13,15 @@ from aiohttp import web
 log = logging.getLogger(__name__)
 
 HEALTH_PATH = "/healthz"
+UPLOAD_LIMIT = 8 * 1024 * 1024
 
 
 class WebServer:
     def __init__(self, host: str, port: int) -> None:
         self.host = host
         self.port = port
-        self.app = web.Application()
+        # The board's roster upload is the largest body (bot/web/roster.py checks its own limit).
+        self.app = web.Application(client_max_size=UPLOAD_LIMIT)
         self.app.router.add_get(HEALTH_PATH, self._health)
         self.owners: dict[str, list[str]] = {}  # channel → its paths, for the log and /healthz
         self._runner: web.AppRunner | None = None
