@@ -50,6 +50,8 @@ GRID_ALL = "Mở tất cả các cấp"
 GRID_FOLD = "Thu gọn"
 GRID_HELP = "Ô của đơn vị cấp trên: số đơn vị đã báo cáo / số đơn vị phải báo cáo."
 MONTH = "T{m}"
+GRID_APPROVED = "Đã duyệt"
+GRID_CLOSED = "Đã chốt số liệu"
 
 UNIT_TITLE = "{unit} — {period}"
 UNIT_DEADLINE = "Hạn báo cáo: {deadline}"
@@ -65,8 +67,17 @@ REPORT_AT = "Gửi lúc"
 REPORT_VERSION = "Phiên bản"
 REPORT_DELETED = "Đã xóa lúc {at}"
 REPORT_PHOTOS = "Ảnh"
-HISTORY = "Lịch sử sửa đổi"
-HISTORY_ACTIONS = {"create": "Tạo", "edit": "Sửa", "delete": "Xóa"}
+HISTORY = "Lịch sử sửa đổi, duyệt"
+HISTORY_ACTIONS = {
+    "create": "Tạo",
+    "edit": "Sửa",
+    "delete": "Xóa",
+    "approve": "Duyệt",
+    "send_back": "Trả lại để bổ sung",
+}
+REPORT_REVIEW = "Kết quả duyệt"
+REVIEW_BY = "{who}, lúc {at}"
+UNIT_CLOSED = "{unit} đã chốt số liệu kỳ này."
 BACK_TO_GRID = "« Về bảng tình hình"
 
 DOCS_TITLE = "Văn bản, báo cáo"

@@ -1,10 +1,11 @@
-"""The completeness grid: every unit of a subtree × the periods of a year, in three statements
-for the whole year (units, activities grouped by unit and period, nil reports)."""
+"""The completeness grid: every unit of a subtree × the periods of a year, in six statements
+for the whole year, run at once (units, each group's counts, activities grouped by unit and
+period, nil reports, unit-months with a report not yet approved, closed periods)."""
 
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from enum import StrEnum
 from typing import Any
@@ -14,6 +15,7 @@ from tortoise import connections
 from models.entities import Period, Unit
 from models.periods import PeriodBounds, ReportRules, bounds_for, end_of_day_utc
 from models.queries import _dt, fetch, fetch_rows, subtree_prefix, tree_order
+from models.review import ReviewState
 
 
 class Cell(StrEnum):
@@ -70,6 +72,10 @@ class GridRow:
     codes: list[int]  # a reporting unit's status per period, as indexes of CELLS
     counts: list[int]  # its subtree's units by period and status: counts[period * K + code]
     children: int = 0
+    # Periods (indexes) whose live reports are all approved (a reporting unit shown), and
+    # periods whose figures this unit has closed ("chốt số liệu").
+    approved: set[int] = field(default_factory=set)
+    closed: set[int] = field(default_factory=set)
 
     @property
     def cells(self) -> list[Cell]:
@@ -148,7 +154,7 @@ async def year_grid(
     deepest = 32767 if leaf_depth is None else leaf_depth  # depth is a SMALLINT
     dialect = connections.get("default").capabilities.dialect
     # The reads are independent: on PostgreSQL they run at once on the pool's connections.
-    units, counted, activities, nils = await asyncio.gather(
+    units, counted, activities, nils, unapproved, closings = await asyncio.gather(
         fetch(
             "SELECT id, code, name, parent_id, path, depth, reports FROM units "
             "WHERE active = ? AND path LIKE ?",
@@ -170,11 +176,29 @@ async def year_grid(
             WHERE n.period_id IN ({marks}) AND u.path LIKE ? AND u.depth <= ?""",
             [*column, prefix, deepest],
         ),
+        # Unit-months with a live report waiting or sent back (no review row: approved).
+        fetch_rows(
+            f"""SELECT DISTINCT a.unit_id, a.period_id
+            FROM activities a JOIN units u ON u.id = a.unit_id
+            JOIN reviews r ON r.activity_id = a.id
+            WHERE a.period_id IN ({marks}) AND a.deleted_at IS NULL AND r.state <> ?
+              AND u.path LIKE ? AND u.depth <= ?""",
+            [*column, ReviewState.APPROVED.value, prefix, deepest],
+        ),
+        fetch_rows(
+            f"""SELECT c.unit_id, c.period_id FROM closings c JOIN units u ON u.id = c.unit_id
+            WHERE c.period_id IN ({marks}) AND c.closed = ? AND u.path LIKE ? AND u.depth <= ?""",
+            [*column, True, prefix, deepest],
+        ),
     )
     # In UTC like the driver's values: datetimes of one tzinfo compare without utcoffset() calls.
     deadlines = [end_of_day_utc(p.deadline).astimezone(UTC) for p in periods]
     unreported = [MISSING if today > p.deadline else NOT_DUE for p in periods]
     n = len(periods)
+    # Each period's id by index (None: no row yet, so nothing reported in it).
+    column_ids: list[int | None] = [None] * n
+    for pid, i in column.items():
+        column_ids[i] = pid
     # The shown reporting units' codes, from the rows as they come (no dict per row).
     codes_of: dict[int, list[int]] = {}
     for uid, pid, first_at in activities:
@@ -226,6 +250,17 @@ async def year_grid(
     for row in rows:
         if row.reports and not row.codes and row.depth <= deepest:
             row.codes = codes_of.get(row.unit_id) or list(unreported)  # the root, if it reports
+    waiting = {(uid, pid) for uid, pid in unapproved}
+    for row in rows:
+        if not row.codes:  # a group, or a reporting unit below the levels shown
+            continue
+        for i, (c, pid) in enumerate(zip(row.codes, column_ids, strict=True)):
+            if c in (ON_TIME, LATE) and (row.unit_id, pid) not in waiting:
+                row.approved.add(i)
+    for uid, pid in closings:
+        closed = by_id.get(uid)
+        if closed is not None and pid in column:
+            closed.closed.add(column[pid])
     for row in sorted((r for r in rows if r.children), key=lambda r: -r.depth):
         parent = by_id.get(row.parent_id) if row.parent_id is not None else None
         if parent is not None:

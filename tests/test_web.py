@@ -19,12 +19,25 @@ from bot.config import Settings
 from bot.web.auth import COOKIE, HEADERS
 from bot.web.board import Board
 from factories import Chat, World
+from handlers import review_texts as RT
+from handlers import reviewing
 from handlers import texts as T
 from handlers import texts_web as W
 from handlers.engine import Engine
 from handlers.weblogin import issue_login
-from models import AuditEntry, DocumentStatus, Member, Unit, WebDocument, WebLogin, WebSession
+from models import (
+    Activity,
+    AuditEntry,
+    DocumentStatus,
+    Member,
+    Period,
+    Unit,
+    WebDocument,
+    WebLogin,
+    WebSession,
+)
 from models.periods import VN_TZ
+from models.review import Closing
 from models.tree import add_unit
 
 PUBLIC = "http://baocao.test"
@@ -162,7 +175,10 @@ async def test_no_cookie_sees_nothing(site: Site) -> None:
 
 
 def cell(html: str, unit: Unit, month: str) -> str:
-    m = re.search(rf'<td class="(\w+)"><a href="/web/u/{unit.id}/{month}">([^<]*)</a>', html)
+    m = re.search(
+        rf'<td class="([\w ]+)"(?: title="[^"]*")?><a href="/web/u/{unit.id}/{month}">([^<]*)</a>',
+        html,
+    )
     assert m, (unit.name, month)
     return f"{m.group(1)} {m.group(2)}"
 
@@ -170,9 +186,10 @@ def cell(html: str, unit: Unit, month: str) -> str:
 async def test_the_grid_shows_the_subtree_by_month(site: Site, world: World) -> None:
     html = await site.login(world.supervisor)
     c1, c2, c3 = world.cells
-    assert cell(html, c1, "2026-10") == "ok ✓"  # on time
-    assert cell(html, c2, "2026-10") == "late M"  # after the 5th of November
-    assert cell(html, c1, "2026-11") == "ok ✓"  # November's first report, before its deadline
+    # Reports saved before reviews existed count as approved (the seeded ones have no review).
+    assert cell(html, c1, "2026-10") == "ok ap ✓"  # on time
+    assert cell(html, c2, "2026-10") == "late ap M"  # after the 5th of November
+    assert cell(html, c1, "2026-11") == "ok ap ✓"  # November's first report, before its deadline
     assert cell(html, c2, "2026-11") == "nd ·"  # not due until 05/12
     assert cell(html, c1, "2026-09") == "miss ✗"
     assert cell(html, world.commune, "2026-10") == "ok 2/2"
@@ -221,6 +238,47 @@ async def test_a_unit_page_shows_every_field_the_photo_and_the_history(
     assert (await photo.read()).startswith(b"\x89PNG")
     commune = await (await site.client.get(f"/web/u/{world.commune.id}/2026-10")).text()
     assert "Chi bộ bản Hai" in commune and "Muộn" not in commune.split("<h2>")[0]
+
+
+async def test_the_grid_and_unit_page_show_approval_send_back_and_closing(
+    site: Site, world: World
+) -> None:
+    """A unit-month reads approved only when all its live reports are; a commune's closed
+    period is marked on its cell; the unit page shows each report's review and its history."""
+    c1, c2, _ = world.cells
+    now = site.clock()
+    october = await Activity.get(unit_id=c1.id, activity_date__lt=date(2026, 11, 1))
+    late = await Activity.get(unit_id=c2.id, activity_date__lt=date(2026, 11, 1))
+    mine = site.data.photo_activity  # C1, November
+    for a in (october, late, mine):
+        await reviewing.submitted(a, a.reporter_id, now, [])
+    assert (await reviewing.approve(october.id, october.version, world.supervisor, now)).done
+    sent = await reviewing.send_back(late.id, late.version, world.supervisor, "thiếu ảnh", now)
+    assert sent.done
+    period = await Period.get(id=october.period_id)
+    await Closing.create(unit=world.commune, period=period, member=world.supervisor, changed_at=now)
+
+    html = await site.login(world.supervisor)
+    assert cell(html, c1, "2026-10") == "ok ap ✓"  # approved
+    assert cell(html, c2, "2026-10") == "late M"  # sent back: not approved
+    assert cell(html, c1, "2026-11") == "ok ✓"  # waiting
+    assert cell(html, world.commune, "2026-10") == "ok cl 2/2"  # the commune closed October
+    assert cell(html, world.commune, "2026-11").startswith("nd ")  # November is open
+    assert f'title="{W.GRID_CLOSED}"><a href="/web/u/{world.commune.id}/2026-10"' in html
+    assert f'title="{W.GRID_APPROVED}"><a href="/web/u/{c1.id}/2026-10"' in html
+    legend = html.split('class="legend"')[1].split("</ul>")[0]
+    assert W.GRID_APPROVED in legend and W.GRID_CLOSED in legend
+
+    page = await (await site.client.get(f"/web/u/{c2.id}/2026-10")).text()
+    assert RT.STATE_NAMES["returned"] in page and "Lý do trả lại: thiếu ảnh" in page
+    assert world.supervisor.name in page
+    assert W.HISTORY_ACTIONS["send_back"] in page  # the history from the audit trail
+    assert W.UNIT_CLOSED.format(unit=world.commune.name) in page
+    page = await (await site.client.get(f"/web/u/{c1.id}/2026-10")).text()
+    assert RT.STATE_NAMES["approved"] in page and W.HISTORY_ACTIONS["approve"] in page
+    page = await (await site.client.get(f"/web/u/{c1.id}/2026-11")).text()
+    closed = W.UNIT_CLOSED.format(unit=world.commune.name)
+    assert RT.STATE_NAMES["pending"] in page and closed not in page
 
 
 async def test_another_communes_unit_report_photo_and_document_are_not_found(
@@ -397,7 +455,8 @@ async def test_the_deadline_day_ends_at_midnight_in_vietnam(site: Site, world: W
         after, world.reporter.id, date(2026, 10, 30), datetime(2026, 11, 6, 0, 1, tzinfo=VN_TZ)
     )
     html = await site.login(world.supervisor)
-    assert cell(html, last, "2026-10") == "ok ✓" and cell(html, after, "2026-10") == "late M"
+    assert cell(html, last, "2026-10") == "ok ap ✓"
+    assert cell(html, after, "2026-10") == "late ap M"
     # C1 in October and November and C8 on time; C2 and C9 late.
     assert re.search(r"Đúng hạn: <b>3</b>", html) and re.search(r"Muộn: <b>2</b>", html)
     assert cell(html, world.commune, "2026-10") == "ok 4/4"

@@ -24,19 +24,25 @@ from test_telegram import Harness, free_port, start_channel
 from webdata import RULES, Seeded, nil_report, report, roster_with_bad_row, seed, vn
 
 from bot.config import Settings
+from bot.sender import OutboxSender
 from bot.web import WebServer
 from bot.web.board import Board
 from factories import World
 from fakes.telegram_server import FakeTelegram, FakeUser
+from handlers import reviewing
 from handlers import texts_web as W
 from handlers.engine import Engine
 from handlers.registration import link_identity
+from handlers.reminders import ReminderPlan
+from models import Activity, Member, Period
+from models.review import Closing, Review, ReviewState
 from models.tree import add_unit
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMEDRIVER = "/usr/bin/chromedriver"
 DESKTOP = (1280, 900)
 PHONE = (360, 780)
+SECRETARY_TG = 8103
 
 
 def _missing() -> str:
@@ -189,9 +195,15 @@ async def link_from_chat(tg: Harness, member_phone: str, member: Any, user_id: i
 
 
 async def test_an_admin_reads_opens_downloads_and_uploads(
-    site: Site, world: World, tmp_path: Path
+    site: Site, world: World, tmp_path: Path, clock: Clock
 ) -> None:
     tg, b, data, base = site.tg, site.b, site.data, site.base
+    # Some reports waiting for review (the others, saved before reviews, count as approved),
+    # and the commune's October closed: the grid shows both.
+    for a in await Activity.filter(unit__code="CX1"):
+        await reviewing.submitted(a, a.reporter_id, clock(), [])
+    october = await Period.get(start=date(2026, 10, 1))
+    await Closing.create(unit=world.commune, period=october, changed_at=clock())
     url = await link_from_chat(tg, world.admin.phone or "", world.admin, 8001)
     await b.get(url)  # the page's script sends the login form at once
     await b.find("#grid")
@@ -203,7 +215,11 @@ async def test_an_admin_reads_opens_downloads_and_uploads(
     await b.do(toggle.click)
     cell = await b.find(f'a[href="/web/u/{c1.id}/2026-10"]')
     assert await b.do(cell.is_displayed)
-    assert await b.do(lambda: cell.find_element("xpath", "..").get_attribute("class")) == "ok"
+    # Seeded before reviews existed: approved, and coloured so.
+    assert await b.do(lambda: cell.find_element("xpath", "..").get_attribute("class")) == "ok ap"
+    closed = await b.find(f'a[href="/web/u/{world.commune.id}/2026-10"]')
+    classes = await b.do(lambda: closed.find_element("xpath", "..").get_attribute("class"))
+    assert "cl" in classes.split()
     await b.do(toggle.click)  # closed again, then open: no second fetch
     assert not await b.do(cell.is_displayed)
     await b.do(toggle.click)
@@ -277,3 +293,40 @@ async def test_a_supervisor_cannot_open_another_communes_pages(site: Site, world
     await b.get(url)
     await b.find(".refused")
     assert W.LINK_USED in await b.text()
+
+
+async def test_a_report_sent_back_on_the_page_reaches_its_reporter(
+    site: Site, world: World, engine: Engine, clock: Clock
+) -> None:
+    """The supervisor sends a report back from the review page; the outbox, drained by the
+    sender as in production, brings the reason to the secretary on Telegram."""
+    tg, b = site.tg, site.b
+    a = site.data.photo_activity
+    await reviewing.submitted(a, a.reporter_id, clock(), [])
+    reporter = await Member.get(id=a.reporter_id)
+    await link_identity(reporter, "telegram", str(SECRETARY_TG))
+    url = await link_from_chat(tg, world.supervisor.phone or "", world.supervisor, 8003)
+    await b.get(url)
+    await b.find("#grid")
+    await b.get(f"{site.base}/web/review")
+    reason = await b.find(f'#q{a.id} form[action$="send-back"] input[name="reason"]')
+    await b.do(reason.send_keys, "thiếu ảnh hội nghị")
+    await b.shot("web-review-desktop", DESKTOP)
+    button = await b.find(f'#q{a.id} form[action$="send-back"] button[type="submit"]')
+    await b.do(button.click)
+    await b.find("p.notice")
+    assert a.receipt in await b.text()
+    assert (await Review.get(activity_id=a.id)).state == ReviewState.RETURNED
+
+    before = len(tg.server.sent(SECRETARY_TG))
+    sender = OutboxSender(engine, [tg.channel], ReminderPlan(), clock)
+    await sender.drain()
+    await tg.channel.settled()
+    told = [c.text for c in tg.server.sent(SECRETARY_TG)[before:]]
+    assert any(f"{a.receipt}" in t and "bị trả lại: thiếu ảnh hội nghị" in t for t in told), told
+
+    # The unit page now reads "cần bổ sung", with the reason and the step in its history.
+    await b.get(f"{site.base}/web/u/{a.unit_id}/2026-11")
+    await b.find(f"#r{a.id} dd.review")
+    page = await b.text()
+    assert "cần bổ sung" in page and "thiếu ảnh hội nghị" in page

@@ -19,15 +19,28 @@ from bot.web.auth import PREFIX, Clock, Sessions, Viewer, page, security_headers
 from bot.web.documents import Documents
 from bot.web.review import ReviewPages
 from bot.web.roster import RosterPages
+from handlers import review_texts as RT
 from handlers import texts as T
 from handlers import texts_web as W
 from handlers import weblogin
 from handlers.catalog import CatalogCache
 from handlers.fields import show
 from models import Activity, AuditEntry, Media, NilReport, Period, Unit
-from models.grid import CELLS, LATE, NIL, NOT_DUE, ON_TIME, Cell, Grid, Tally, year_grid
+from models.grid import (
+    CELLS,
+    LATE,
+    NIL,
+    NOT_DUE,
+    ON_TIME,
+    Cell,
+    Grid,
+    GridRow,
+    Tally,
+    year_grid,
+)
 from models.periods import ReportRules, bounds_for, end_of_day_utc, vn_today
 from models.queries import unit_statuses
+from models.review import Review, ReviewState, closing_over
 
 log = logging.getLogger(__name__)
 
@@ -58,6 +71,19 @@ def _group_cell(t: Tally, due: bool) -> tuple[str, str]:
     return ("ok" if rate == 100 else "late" if rate >= 50 else "miss", f"{t.reported}/{t.due}")
 
 
+def _marked(cls: str, i: int, r: GridRow) -> str:
+    """A cell's opening up to the unit id, for a period approved or closed: its classes and a
+    title that says so (in words, for a reader and a screen reader alike)."""
+    marks, words = [cls], []
+    if i in r.approved:
+        marks.append("ap")
+        words.append(W.GRID_APPROVED)
+    if i in r.closed:
+        marks.append("cl")
+        words.append(W.GRID_CLOSED)
+    return f'<td class="{" ".join(marks)}" title="{", ".join(words)}"><a href="/web/u/'
+
+
 def grid_body(
     grid: Grid,
     root_depth: int,
@@ -79,6 +105,9 @@ def grid_body(
     # Per status: the cell's opening up to the unit id, and its end after the period.
     openings = [f'<td class="{SYMBOLS[c][0]}"><a href="/web/u/' for c in CELLS]
     endings = [f'">{SYMBOLS[c][1]}</a></td>' for c in CELLS]
+    approved = [
+        f'<td class="{SYMBOLS[c][0]} ap" title="{W.GRID_APPROVED}"><a href="/web/u/' for c in CELLS
+    ]
     reported_codes = {ON_TIME, LATE, NIL}
     out: list[str] = []
     for r in grid.rows:
@@ -103,8 +132,13 @@ def grid_body(
         )
         if r.reports and not r.children:
             owed = done = 0
-            for c, s in zip(r.codes, slugs, strict=True):
-                out.append(openings[c] + uid + s + endings[c])
+            for i, (c, s) in enumerate(zip(r.codes, slugs, strict=True)):
+                if i in r.closed:
+                    out.append(_marked(SYMBOLS[CELLS[c]][0], i, r) + uid + s + endings[c])
+                elif i in r.approved:
+                    out.append(approved[c] + uid + s + endings[c])
+                else:
+                    out.append(openings[c] + uid + s + endings[c])
                 if c != NOT_DUE:
                     owed += 1
                     done += c in reported_codes
@@ -114,7 +148,10 @@ def grid_body(
             for i, s in enumerate(slugs):
                 t = r.tally(i)
                 cls, text = _group_cell(t, due[i])
-                out.append(f'<td class="{cls}"><a href="/web/u/{uid}{s}">{text}</a></td>')
+                opening = (
+                    _marked(cls, i, r) if i in r.closed else f'<td class="{cls}"><a href="/web/u/'
+                )
+                out.append(f'{opening}{uid}{s}">{text}</a></td>')
                 reported += t.reported if due[i] else 0
                 owing += t.due if due[i] else 0
             rate = _rate(reported, owing)
@@ -132,6 +169,24 @@ def _totals(grid: Grid) -> dict[str, int]:
         for c in root.codes:
             counts[c] += 1
     return {cell.value: counts[i] for i, cell in enumerate(CELLS)}
+
+
+def _review_line(review: Review | None) -> dict[str, Any]:
+    """A report's review as the unit page shows it: its state, and who decided, when, why.
+    No row: a report from before reviews existed, approved as it was then."""
+    if review is None:
+        return {"cls": "ap", "state": RT.STATE_NAMES["approved"], "reason": "", "by": ""}
+    state = ReviewState(review.state)
+    by = ""
+    if review.decided_at is not None and state != ReviewState.PENDING:
+        who = review.reviewer.name if review.reviewer else ""
+        by = W.REVIEW_BY.format(who=who, at=T.fmt_datetime(review.decided_at))
+    return {
+        "cls": {"approved": "ap", "returned": "miss", "pending": "nd"}[state.value],
+        "state": RT.STATE_NAMES[state.value],
+        "reason": review.reason if state == ReviewState.RETURNED else "",
+        "by": by,
+    }
 
 
 class Board:
@@ -284,6 +339,7 @@ class Board:
             "nil": None,
             "children": [],
             "state": None,
+            "closed": None,
         }
         if period is not None and unit.reports:
             context.update(await self._reports(unit, period))
@@ -315,6 +371,12 @@ class Board:
             .order_by("at", "id")
         ):
             audit.setdefault(e.entity_id, []).append(e)
+        reviews = {
+            r.activity_id: r
+            for r in await Review.filter(activity_id__in=[a.id for a in activities]).select_related(
+                "reviewer"
+            )
+        }
         reports = []
         for a in activities:
             kind = catalog.kind_by_id(a.kind_id)
@@ -329,6 +391,8 @@ class Board:
             history = []
             for e in audit.get(a.id, []):
                 changed = []
+                if e.action == "send_back" and isinstance(e.after, dict):
+                    changed.append(W.REVIEW_REASON + ": " + str(e.after.get("reason", "")))
                 if e.action == "edit" and isinstance(e.before, dict) and isinstance(e.after, dict):
                     for f in fields:
                         k = f["key"]
@@ -352,6 +416,7 @@ class Board:
                     "fields": shown,
                     "photos": photos,
                     "history": history,
+                    "review": _review_line(reviews.get(a.id)),
                 }
             )
         live = [a for a in activities if a.deleted_at is None]
@@ -364,7 +429,9 @@ class Board:
             status = Cell.ON_TIME if first < end_of_day_utc(period.deadline) else Cell.LATE
         elif nil is not None:
             status = Cell.NIL
-        return {"reports": reports, "nil": nil, "state": status}
+        closing = await closing_over(unit, period.id)
+        closed = W.UNIT_CLOSED.format(unit=closing.name) if closing is not None else None
+        return {"reports": reports, "nil": nil, "state": status, "closed": closed}
 
     async def photo(self, request: web.Request) -> web.StreamResponse:
         viewer = await self.sessions.require(request)
