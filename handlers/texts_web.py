@@ -88,9 +88,14 @@ DOCS_NONE = "Chưa có văn bản nào."
 DOCS_PENDING = "Đang tạo…"
 DOCS_FAILED = "Có lỗi khi tạo, hãy thử lại."
 DOCS_DOWNLOAD = "Tải về"
+DOCS_DOWNLOAD_WORD = "Tải báo cáo Word"
+DOC_SPAN = "Kỳ (ví dụ: quý 4/2026, 6 tháng 2/2026, năm 2026)"
+DOC_DOCX = "Kèm dự thảo báo cáo Word"
+DOC_BAD_SPAN = "Chưa hiểu kỳ, hoặc kỳ chưa tới. Hãy gõ như: quý 4/2026, 6 tháng 2/2026, năm 2026."
 DOC_KINDS = {
     "month": "Báo cáo Excel theo tháng",
     "range": "Báo cáo Excel theo khoảng ngày",
+    "review": "Sơ kết, tổng kết (quý, 6 tháng, năm)",
     "directive": "Kết quả thực hiện hướng dẫn",
     "invites": "Danh sách mã mời",
 }

@@ -333,6 +333,32 @@ async def test_a_month_workbook_is_built_then_downloaded(site: Site, world: Worl
     assert await AuditEntry.filter(entity="web_document", action="request").count() == 1
 
 
+async def test_a_quarter_review_with_its_word_report(site: Site, world: World) -> None:
+    """Sơ kết quý: the workbook and the narrative .docx, both downloaded; a quarter not yet begun
+    is refused with a clear answer."""
+    await site.login(world.supervisor)
+    csrf = await site.csrf()
+    form = {"csrf": csrf, "kind": "review", "span": "quý 4/2026", "docx": "1"}
+    r = await site.client.post("/web/documents", data=form, allow_redirects=False)
+    assert r.status == 303
+    await site.board.documents.settled()
+    doc = await WebDocument.get(kind="review")
+    assert doc.status == DocumentStatus.READY, doc.summary
+    assert doc.label == "quý IV/2026" and doc.unit_id == world.commune.id
+    html = await (await site.client.get("/web/documents")).text()
+    assert f"/web/documents/{doc.id}/word" in html
+    r = await site.client.get(f"/web/documents/{doc.id}/file")
+    assert r.status == 200 and (await r.read()).startswith(b"PK")
+    r = await site.client.get(f"/web/documents/{doc.id}/word")
+    assert r.status == 200 and "wordprocessingml" in r.headers["Content-Type"]
+    assert (await r.read()).startswith(b"PK")
+    for span in ("quý 1/2027", "quý 9/2026", "bất kỳ"):
+        bad = {"csrf": csrf, "kind": "review", "span": span}
+        r = await site.client.post("/web/documents", data=bad, allow_redirects=False)
+        assert r.status == 400 and W.DOC_BAD_SPAN in await r.text()
+    assert await WebDocument.filter(kind="review").count() == 1
+
+
 async def test_a_date_range_and_bad_requests(site: Site, world: World) -> None:
     await site.login(world.supervisor)
     csrf = await site.csrf()

@@ -23,7 +23,7 @@ from bot.web.auth import PREFIX, Clock, Sessions, Viewer, page
 from handlers import texts as T
 from handlers import texts_web as W
 from handlers.audit import record
-from handlers.exporting import ExportRequest
+from handlers.exporting import ExportRequest, parse_span
 from models import Directive, DocumentStatus, Unit, WebDocument
 from models.periods import ReportRules, bounds_for, period_for, vn_today
 
@@ -75,7 +75,34 @@ async def _month_job(docs: Documents, viewer: Viewer, form: dict[str, Any]) -> J
     if month is None or month > today or month.year < 2000:
         return W.DOC_BAD_MONTH
     b = bounds_for(month, docs.rules)
-    return docs.workbook(viewer.scope, b.start, b.end, today, periodic=True)
+    return docs.workbook(viewer.scope, b.start, b.end, today, periodic=True, docx=_word(form))
+
+
+def _word(form: dict[str, Any]) -> bool:
+    return str(form.get("docx", "")) in ("1", "on", "true")
+
+
+async def _review_job(docs: Documents, viewer: Viewer, form: dict[str, Any]) -> Job | str:
+    """A quarter, half-year or year ("sơ kết", "tổng kết"), built from the monthly data."""
+    span = parse_span(str(form.get("span", ""))[:40])
+    today = vn_today(docs.clock())
+    if span is None or span.start > today:
+        return W.DOC_BAD_SPAN
+    label = T.period_label(span.start, span.end)
+
+    async def build(path: Path) -> str:
+        done = await docs.write_export(
+            ExportRequest(
+                path, span.start, span.end, None, viewer.scope, label, today, span, _word(form)
+            )
+        )
+        return W.DOC_SUMMARY.format(
+            units=done.units, activities=done.activities, missing=done.missing
+        )
+
+    return Job(
+        label, viewer.scope, {"from": span.start.isoformat(), "to": span.end.isoformat()}, build
+    )
 
 
 async def _range_job(docs: Documents, viewer: Viewer, form: dict[str, Any]) -> Job | str:
@@ -112,7 +139,8 @@ async def _directive_job(docs: Documents, viewer: Viewer, form: dict[str, Any]) 
 
 
 KINDS = [
-    Kind("month", ("month",), _month_job),
+    Kind("month", ("month", "docx"), _month_job),
+    Kind("review", ("span", "docx"), _review_job),
     Kind("range", ("from", "to"), _range_job),
     Kind("directive", ("directive",), _directive_job),
 ]
@@ -141,6 +169,7 @@ class Documents:
             web.get(f"{PREFIX}/documents", self.list_page),
             web.post(f"{PREFIX}/documents", self.request),
             web.get(f"{PREFIX}/documents/{{doc}}/file", self.download),
+            web.get(f"{PREFIX}/documents/{{doc}}/word", self.download),
         ]
 
     async def stop(self) -> None:
@@ -153,7 +182,9 @@ class Documents:
         while self._tasks:
             await asyncio.gather(*list(self._tasks), return_exceptions=True)
 
-    def workbook(self, unit: Unit, start: date, end: date, today: date, periodic: bool) -> Job:
+    def workbook(
+        self, unit: Unit, start: date, end: date, today: date, periodic: bool, docx: bool = False
+    ) -> Job:
         label = (
             T.period_label(start, end) if periodic else f"{T.fmt_date(start)} - {T.fmt_date(end)}"
         )
@@ -161,7 +192,7 @@ class Documents:
         async def build(path: Path) -> str:
             period = await period_for(start, self.rules) if periodic else None
             done = await self.write_export(
-                ExportRequest(path, start, end, period, unit, label, today)
+                ExportRequest(path, start, end, period, unit, label, today, docx=docx)
             )
             return W.DOC_SUMMARY.format(
                 units=done.units, activities=done.activities, missing=done.missing
@@ -248,6 +279,8 @@ class Documents:
             docs=docs,
             pending=any(d.status == DocumentStatus.PENDING for d in docs),
             directives=directives,
+            # The narrative report beside a workbook, where one was asked for.
+            word={d.id for d in docs if self._path(d).with_suffix(".docx").is_file()},
             this_month=f"{today:%Y-%m}",
             today=today.isoformat(),
             month_ago=(today - timedelta(days=30)).isoformat(),
@@ -281,15 +314,17 @@ class Documents:
         if doc is None or not viewer.sees(doc.unit) or doc.status != DocumentStatus.READY:
             raise web.HTTPNotFound()
         path = self._path(doc)
+        word = request.path.endswith("/word")
+        if word:
+            path = path.with_suffix(".docx")
         if not path.is_file():
             raise web.HTTPNotFound()
-        name = f"{doc.kind}_{doc.id}.xlsx"
+        name = f"{doc.kind}_{doc.id}{path.suffix}"
+        kind = "wordprocessingml.document" if word else "spreadsheetml.sheet"
         return web.FileResponse(
             path,
             headers={
                 "Content-Disposition": f"attachment; filename*=UTF-8''{quote(name)}",
-                "Content-Type": (
-                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-                ),
+                "Content-Type": f"application/vnd.openxmlformats-officedocument.{kind}",
             },
         )
