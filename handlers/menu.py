@@ -152,11 +152,10 @@ async def on_text(turn: Turn, text: str) -> None:
         if said in REPORT_WORDS:
             ask_kind(turn)
             return
-        if oneline.looks_like_report(text, turn.catalog):
-            reading = oneline.read_report(text, turn.catalog, turn.fctx)
-            if reading is not None and reading.kind is not None:
-                await report.start(turn, reading.kind.code, reading.values, reading.notes)
-                return
+        reading = oneline.read_report(text, turn.catalog, turn.fctx)
+        if reading is not None and reading.kind is not None:
+            await report.start(turn, reading.kind.code, reading.values, reading.notes)
+            return
     q = turn.question
     if q and q["c"]:
         index = match_choice(text, [label for _, label in q["c"]])

@@ -154,12 +154,14 @@ def _is_the_kinds_name(folded: str, start: int, end: int, kind: KindInfo) -> boo
     return said == parsing.words(kind.name) or len(said) > 1 or before in ([], ["bao", "cao"])
 
 
-def looks_like_report(text: str, catalog: Catalog) -> bool:
-    """A kind and at least one more fact (a number, a date): a menu word alone is not a report."""
-    folded = parsing.fold(text)
-    found = find_kind(folded, catalog)
-    if found is None:
-        return False
+def find_date_text(folded: str) -> str:
+    """The date written somewhere in the text ('hom qua', 'ngay 12/11'), or ''."""
+    m = _RELATIVE_RE.search(folded) or _DATE_IN_TEXT_RE.search(folded)
+    return m.group() if m else ""
+
+
+def _has_a_fact(folded: str) -> bool:
+    """A number or a date besides the kind: a menu word alone is not a report."""
     return bool(
         parsing.find_amounts(folded)
         or _RELATIVE_RE.search(folded)
@@ -167,16 +169,11 @@ def looks_like_report(text: str, catalog: Catalog) -> bool:
     )
 
 
-def find_date_text(folded: str) -> str:
-    """The date written somewhere in the text ('hom qua', 'ngay 12/11'), or ''."""
-    m = _RELATIVE_RE.search(folded) or _DATE_IN_TEXT_RE.search(folded)
-    return m.group() if m else ""
-
-
 def read_report(text: str, catalog: Catalog, ctx: FieldContext) -> Reading | None:
+    """The report written in `text`, or None when it names no kind or nothing more."""
     t = _Text(text)
     found = find_kind(t.folded, catalog)
-    if found is None:
+    if found is None or not _has_a_fact(t.folded):
         return None
     kind, k_start, k_end = found
     t.take(k_start, k_end)

@@ -45,10 +45,6 @@ def words(text: str) -> list[str]:
     return _WORD_RE.findall(fold(text))
 
 
-def _words(text: str) -> str:
-    return " ".join(words(text))
-
-
 def is_int_text(text: str, max_digits: int = 6) -> bool:
     """Only ASCII digits, and not too many of them: safe to give to int()."""
     return bool(text) and len(text) <= max_digits and text.isascii() and text.isdigit()

@@ -106,7 +106,7 @@ async def repeat(turn: Turn, kind_code: str | None, day: date | None) -> bool:
         and not F.is_asked_at_summary(f)
     }
     values.update({k: v for k, v in last.data.items() if k.endswith("_other")})
-    notes = [T.COPIED_FROM.format(receipt=last.receipt, date=T.fmt_date(day or turn.today))]
+    notes = [T.COPIED_FROM.format(receipt=last.receipt)]
     date_field = next((f for f in kind.fields if f["type"] == "date"), None)
     if date_field is not None:
         outcome = F.check_date(day or turn.today, turn.fctx)
